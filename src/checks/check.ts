@@ -1,0 +1,34 @@
+/**
+ * The shape of a check: one definition object per file, pure, never sending requests.
+ * `src/checks/index.ts` lists them in order.
+ */
+import type { ExchangeView } from '../core/exchange.js';
+import type { Finding, Severity } from '../core/finding.js';
+
+export interface CheckDefinition {
+  /** Kebab-case, the file name; what `tgc checks` lists and `--checks` selects. */
+  id: string;
+  /** The severity of its main finding; a check may also emit warnings (see its `rule`). */
+  severity: Severity;
+  /** One line. */
+  title: string;
+  /** The rule, in one or two sentences, as `tgc checks` prints it. */
+  rule: string;
+  /** Where the rule comes from: a section of tgi-behavior.md / verdict-policy.md and TGI file:line. */
+  source: string;
+  /**
+   * Inspects one exchange and returns its findings (empty: the exchange honours the rule).
+   * Returns `{ skip: reason }` when the rule does not apply to this exchange.
+   */
+  run(exchange: ExchangeView): Finding[] | { skip: string };
+}
+
+/** A registry keyed by id; a duplicate id is a programming error. */
+export function createRegistry(checks: readonly CheckDefinition[]): ReadonlyMap<string, CheckDefinition> {
+  const map = new Map<string, CheckDefinition>();
+  for (const check of checks) {
+    if (map.has(check.id)) throw new Error(`[tgc] A check named "${check.id}" is already registered.`);
+    map.set(check.id, check);
+  }
+  return map;
+}

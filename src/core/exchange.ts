@@ -1,0 +1,51 @@
+/**
+ * A recorded exchange: what the transport records, what `tgc validate exchanges` reads, and what
+ * checks receive. Checks never send requests.
+ */
+import type { ExactJson } from './json.js';
+import type { ErrorBody, GenerateRequest, GenerateResponse, StreamEvent } from './api.js';
+
+/**
+ * `POST /` is TGI's compat route and the seed document's single endpoint: the body's `stream`
+ * chooses a stream or not.
+ */
+export type RouteName = 'POST /generate' | 'POST /generate_stream' | 'POST /';
+
+export const ROUTES: readonly RouteName[] = ['POST /generate', 'POST /generate_stream', 'POST /'];
+
+/** A decoded Server-Sent Event, as the SSE decoder yields it. */
+export interface SseEvent {
+  /** The `event:` field, when the server sent one. */
+  event?: string;
+  id?: string;
+  /** The data lines joined with "\n". */
+  data: string;
+}
+
+/** Everything a check may look at for one request/response pair. */
+export interface ExchangeView {
+  route: RouteName;
+  /**
+   * How the non-stream body must be shaped: `object` (/generate), `array` (TGI's `/`: a
+   * one-element array), `either` (the seed-style endpoint: its document shows an object while
+   * the real service returns the array; verdict-policy item 21).
+   */
+  bodyShape: 'object' | 'array' | 'either';
+  /** The request body, parsed exactly; `undefined` when it was not JSON. */
+  requestBody: ExactJson | undefined;
+  /** The request, when `requestBody` validated against the request schema. */
+  request?: GenerateRequest;
+  /** True when the request was sent as a stream (route or body's `stream`). */
+  streamed: boolean;
+  status: number;
+  /** Lower-case header names; absent when the recording has none. */
+  headers?: Record<string, string>;
+  /** Non-stream: the response, unwrapped from its array, when it validated against the schema. */
+  response?: GenerateResponse;
+  /** Stream: every data event parsed, in order, when all of them validated against the schema. */
+  events?: StreamEvent[];
+  /** Stream: the error event that ended it, if any. */
+  streamError?: ErrorBody;
+  /** Non-stream error body (status ≥ 400), when it was the JSON ErrorResponse. */
+  error?: ErrorBody;
+}
