@@ -3,6 +3,7 @@
  * checks receive. Checks never send requests.
  */
 import type { ExactJson } from './json.js';
+import type { Finding } from './finding.js';
 import type { ErrorBody, GenerateRequest, GenerateResponse, StreamEvent } from './api.js';
 
 /**
@@ -48,4 +49,36 @@ export interface ExchangeView {
   streamError?: ErrorBody;
   /** Non-stream error body (status ≥ 400), when it was the JSON ErrorResponse. */
   error?: ErrorBody;
+  /** What the response body was: JSON, an SSE stream, other text, or nothing. */
+  bodyKind?: 'json' | 'sse' | 'text' | 'empty';
+  /**
+   * Findings made while decoding the exchange (schema, SSE framing), each under the id of the
+   * check that owns the rule; those checks return them (see checks/request-schema.ts …).
+   */
+  decodeFindings?: Finding[];
+  /**
+   * Why every conforming server must reject this request (schema violations judged after f32
+   * rounding); empty when the request is valid as far as settings-independent rules go.
+   */
+  requestInvalidReasons?: Finding[];
+}
+
+/**
+ * One exchange as recorded: the `validate exchanges` JSON Lines format, and what the transport
+ * records.
+ */
+export interface RecordedExchange {
+  route: RouteName;
+  /** The request body, parsed exactly; `undefined` when it was not JSON. */
+  request: ExactJson | undefined;
+  requestHeaders?: Record<string, string>;
+  status: number;
+  /** Lower-case response header names, when recorded. */
+  headers?: Record<string, string>;
+  /** A JSON response body (non-stream). */
+  response?: ExactJson;
+  /** A response body that was not JSON (text/plain rejections, HTML error pages). */
+  responseText?: string;
+  /** The raw text/event-stream body. */
+  stream?: string;
 }

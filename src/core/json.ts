@@ -84,7 +84,7 @@ function markUnsafeIntegers(text: string): string {
       const digits = c === 0x2d ? literal.length - 1 : literal.length;
       // A leading zero makes the literal invalid JSON: leave it for JSON.parse to reject.
       if (digits >= 16 && !/^-?0\d/.test(literal) && !Number.isSafeInteger(Number(literal))) {
-        out += text.slice(last, start) + `"${SENTINEL}${literal}"`;
+        out += text.slice(last, start) + `"\\u0000tgc-bigint:${literal}"`;
         last = i;
       }
       continue;

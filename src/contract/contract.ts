@@ -1,0 +1,233 @@
+/**
+ * The contract as functions: each takes a parsed body (exactly parsed, see core/json.ts) and
+ * returns typed findings plus, when the body conforms, the body under its API type.
+ */
+import type { ErrorBody, GenerateRequest, GenerateResponse, StreamEvent } from '../core/api.js';
+import type { RouteName } from '../core/exchange.js';
+import type { Finding } from '../core/finding.js';
+import { containsBigInt, toApproximate, type ExactJson } from '../core/json.js';
+import { ajvErrorsToFindings } from './findings.js';
+import { loadSchemas, type CompiledSchema, type CompiledSchemas } from './schemas.js';
+
+export type BodyShape = 'object' | 'array' | 'either';
+
+export interface Validated<T> {
+  findings: Finding[];
+  /** Present when the value honours the contract (warnings allowed). */
+  value?: T;
+}
+
+export const CHECK_REQUEST_SCHEMA = 'request-schema';
+export const CHECK_RESPONSE_SCHEMA = 'response-schema';
+export const CHECK_STREAM_EVENT_SCHEMA = 'stream-event-schema';
+export const CHECK_ERROR_BODY_SCHEMA = 'error-body-schema';
+
+const U64_MAX = 2n ** 64n - 1n;
+
+/** Fields TGI omits when empty; a null there is read the same by clients, so only a warning. */
+const NULL_AS_OMITTED_RESPONSE = ['details', 'details/top_tokens', 'details/best_of_sequences'];
+const NULL_AS_OMITTED_EVENT = ['top_tokens'];
+
+/** The f32 parameters (tgi-behavior §2a): servers round them before checking their bounds. */
+const F32_PARAMETERS = ['temperature', 'top_p', 'typical_p', 'repetition_penalty', 'frequency_penalty'];
+
+export interface Contract {
+  /** A request body, as a client sends it. Unknown keys give warnings (verdict-policy item 22). */
+  request(body: ExactJson, route: RouteName): Validated<GenerateRequest>;
+  /**
+   * Whether a server must reject this body whatever its settings: the schema, judged after the
+   * f32 rounding servers apply (verdict-policy item 1). Returns the reasons, empty when valid.
+   */
+  requestSchemaReasons(body: ExactJson, route: RouteName): Finding[];
+  /** A non-stream 2xx body. */
+  response(body: ExactJson, shape: BodyShape): Validated<GenerateResponse>;
+  /** One SSE event's parsed data: a token event or an error event. */
+  streamEvent(data: ExactJson, event: number): Validated<StreamEvent> & { error?: ErrorBody };
+  /** The JSON body of an error status. */
+  errorBody(body: ExactJson): Validated<ErrorBody>;
+  /** The seed document's model-loading 503 body. */
+  modelLoading(body: ExactJson): Validated<{ error: string; estimated_time: number }>;
+}
+
+let cached: Promise<Contract> | undefined;
+
+/** Loads and compiles the contract once per process. */
+export function loadContract(): Promise<Contract> {
+  cached ??= loadSchemas().then(createContract);
+  return cached;
+}
+
+function createContract(schemas: CompiledSchemas): Contract {
+  return {
+    request(body, route) {
+      const schema = route === 'POST /' ? schemas.CompatGenerateRequest : schemas.GenerateRequest;
+      return run<GenerateRequest>(schema, body, CHECK_REQUEST_SCHEMA, 'request body', '', []);
+    },
+    requestSchemaReasons(body, route) {
+      const schema = route === 'POST /' ? schemas.CompatGenerateRequest : schemas.GenerateRequest;
+      const rounded = roundF32Parameters(body);
+      return run(schema, rounded, 'negative-data-rejection', 'request body', '', []).findings.filter(
+        (f) => f.severity === 'violation',
+      );
+    },
+    response(body, shape) {
+      if (Array.isArray(body)) {
+        if (shape === 'object') {
+          return {
+            findings: [
+              finding(CHECK_RESPONSE_SCHEMA, 'shape:array-instead-of-object', '', 'response is an array',
+                'this route returns a GenerateResponse object; got an array (TGI wraps only on POST /)'),
+            ],
+          };
+        }
+        if (body.length !== 1) {
+          return {
+            findings: [
+              finding(CHECK_RESPONSE_SCHEMA, 'shape:array-length', '', 'response array must hold exactly one element',
+                `POST / returns a one-element array (TGI server.rs S:149); got ${body.length} elements`),
+            ],
+          };
+        }
+        return run<GenerateResponse>(schemas.GenerateResponse, body[0] ?? null, CHECK_RESPONSE_SCHEMA, 'response',
+          '/0', NULL_AS_OMITTED_RESPONSE);
+      }
+      if (shape === 'array') {
+        return {
+          findings: [
+            finding(CHECK_RESPONSE_SCHEMA, 'shape:object-instead-of-array', '', 'response is not an array',
+              'POST / returns a one-element array [GenerateResponse] (TGI server.rs S:149); got a bare object'),
+          ],
+        };
+      }
+      return run<GenerateResponse>(schemas.GenerateResponse, body, CHECK_RESPONSE_SCHEMA, 'response', '',
+        NULL_AS_OMITTED_RESPONSE);
+    },
+    streamEvent(data, event) {
+      const isError = data !== null && typeof data === 'object' && !Array.isArray(data) && 'error' in data;
+      if (isError) {
+        const r = run<ErrorBody>(schemas.ErrorResponse, data, CHECK_STREAM_EVENT_SCHEMA, 'stream error event', '', []);
+        for (const f of r.findings) f.event = event;
+        return r.value ? { findings: r.findings, error: r.value } : { findings: r.findings };
+      }
+      const r = run<StreamEvent>(schemas.StreamResponse, data, CHECK_STREAM_EVENT_SCHEMA, 'stream event', '',
+        NULL_AS_OMITTED_EVENT);
+      for (const f of r.findings) f.event = event;
+      return r;
+    },
+    errorBody(body) {
+      return run<ErrorBody>(schemas.ErrorResponse, body, CHECK_ERROR_BODY_SCHEMA, 'error body', '', []);
+    },
+    modelLoading(body) {
+      return run(schemas.ModelLoadingResponse, body, CHECK_ERROR_BODY_SCHEMA, 'model-loading body', '', []);
+    },
+  };
+}
+
+function finding(check: string, kind: string, pointer: string, title: string, message: string): Finding {
+  return { check, severity: 'violation', kind, title, message, pointer };
+}
+
+function run<T>(
+  schema: CompiledSchema,
+  input: ExactJson,
+  check: string,
+  what: string,
+  prefix: string,
+  nullAsOmitted: readonly string[],
+): Validated<T> {
+  const findings: Finding[] = [];
+  const body = dropNullsAsOmitted(input, nullAsOmitted, check, what, prefix, findings);
+  const approx = containsBigInt(body) ? toApproximate(body) : body;
+  if (!schema.lenient(approx)) {
+    findings.push(...ajvErrorsToFindings(schema.lenient.errors, check, 'violation', what, prefix));
+    return { findings };
+  }
+  findings.push(...outOfRangeBigInts(body, check, what, prefix));
+  if (findings.some((f) => f.severity === 'violation')) return { findings };
+  if (!schema.strict(approx)) {
+    findings.push(
+      ...ajvErrorsToFindings(
+        schema.strict.errors?.filter((e) => e.keyword === 'additionalProperties'),
+        check,
+        'warning',
+        what,
+        prefix,
+      ).map((f) => ({ ...f, kind: f.kind.replace(/^additionalProperties:/, 'unknown-field:') })),
+    );
+  }
+  return { findings, value: body as T };
+}
+
+/** Removes `null` at the given paths (which TGI omits instead), with a warning each. */
+function dropNullsAsOmitted(
+  input: ExactJson,
+  paths: readonly string[],
+  check: string,
+  what: string,
+  prefix: string,
+  findings: Finding[],
+): ExactJson {
+  if (paths.length === 0 || input === null || typeof input !== 'object' || Array.isArray(input)) return input;
+  let copy: Record<string, ExactJson> | undefined;
+  for (const path of paths) {
+    const parts = path.split('/');
+    const last = parts.pop() ?? '';
+    let parent: ExactJson | undefined = copy ?? input;
+    for (const p of parts) {
+      parent = parent !== null && typeof parent === 'object' && !Array.isArray(parent) ? parent[p] : undefined;
+    }
+    if (parent === null || typeof parent !== 'object' || Array.isArray(parent) || parent[last] !== null) continue;
+    if (!(last in parent)) continue;
+    copy ??= structuredClone(input) as Record<string, ExactJson>;
+    let target: ExactJson | undefined = copy;
+    for (const p of parts) target = (target as Record<string, ExactJson>)[p];
+    delete (target as Record<string, ExactJson>)[last];
+    const pointer = `${prefix}/${path}`;
+    findings.push({
+      check,
+      severity: 'warning',
+      kind: `null-instead-of-omitted:/${path}`,
+      title: `${what}: null where TGI omits the field`,
+      message: `${what} has ${pointer}: null; TGI omits this field when it is empty (skip_serializing_if); clients read both the same`,
+      pointer,
+    });
+  }
+  return copy ?? input;
+}
+
+/** JSON Schema sees bigints as approximate numbers; u64 bounds are checked exactly here. */
+function outOfRangeBigInts(value: ExactJson, check: string, what: string, prefix: string): Finding[] {
+  const out: Finding[] = [];
+  const walk = (v: ExactJson, pointer: string): void => {
+    if (typeof v === 'bigint') {
+      if (v < 0n || v > U64_MAX) {
+        out.push({
+          check,
+          severity: 'violation',
+          kind: `u64-range:${pointer.replace(/\/\d+(?=\/|$)/g, '/*')}`,
+          title: `${what}: integer outside the u64 range`,
+          message: `${what} at ${pointer} is ${v}, outside 0..${U64_MAX}`,
+          pointer,
+        });
+      }
+      return;
+    }
+    if (v === null || typeof v !== 'object') return;
+    if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${pointer}/${i}`));
+    else for (const [k, x] of Object.entries(v)) walk(x, `${pointer}/${k}`);
+  };
+  if (containsBigInt(value)) walk(value, prefix);
+  return out;
+}
+
+function roundF32Parameters(body: ExactJson): ExactJson {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
+  const parameters = body['parameters'];
+  if (parameters === null || typeof parameters !== 'object' || Array.isArray(parameters)) return body;
+  const rounded: Record<string, ExactJson> = { ...parameters };
+  for (const name of F32_PARAMETERS) {
+    const v = rounded[name];
+    if (typeof v === 'number') rounded[name] = Math.fround(v);
+  }
+  return { ...body, parameters: rounded };
+}
