@@ -5,6 +5,16 @@
 import type { ExchangeView } from '../core/exchange.js';
 import type { Finding, Severity } from '../core/finding.js';
 
+/** Which exchanges a check inspects: non-stream responses, streams, or both. */
+export type CheckScope = 'non-stream' | 'stream' | 'both';
+
+/** One kind of finding a check may emit, with its severity (the warning-level sub-cases show here). */
+export interface CheckKind {
+  severity: Severity;
+  /** One line, as the finding's `title`. */
+  title: string;
+}
+
 export interface CheckDefinition {
   /** Kebab-case, the file name; what `tgc checks` lists and `--checks` selects. */
   id: string;
@@ -21,6 +31,13 @@ export interface CheckDefinition {
    * Returns `{ skip: reason }` when the rule does not apply to this exchange.
    */
   run(exchange: ExchangeView): Finding[] | { skip: string };
+  /** Which exchanges it inspects; absent means it decides for itself (it skips the others). */
+  appliesTo?: CheckScope;
+  /**
+   * Every `kind` of finding it may emit, keyed by kind, with the severity and title each gets;
+   * absent for checks that do not declare them.
+   */
+  kinds?: Readonly<Record<string, CheckKind>>;
 }
 
 /** A registry keyed by id; a duplicate id is a programming error. */

@@ -89,7 +89,7 @@ function createContract(schemas: CompiledSchemas): Contract {
           };
         }
         return run<GenerateResponse>(schemas.GenerateResponse, body[0] ?? null, CHECK_RESPONSE_SCHEMA, 'response',
-          '/0', NULL_AS_OMITTED_RESPONSE);
+          '', NULL_AS_OMITTED_RESPONSE);
       }
       if (shape === 'array') {
         return {

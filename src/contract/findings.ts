@@ -29,7 +29,10 @@ export function ajvErrorsToFindings(
       severity,
       kind: `${e.keyword}:${foldIndices(pointer) || '/'}`,
       title: `${what}: ${describe(e)}`,
-      message: `${what} at ${pointer || '/'} ${e.message ?? 'is invalid'}${params(e)}`,
+      message:
+        e.keyword === 'additionalProperties'
+          ? `${what} has a field the contract does not define: ${pointer} (servers ignore unknown keys)`
+          : `${what} at ${pointer || '/'} ${e.message ?? 'is invalid'}${params(e)}`,
       pointer,
       schemaPath: e.schemaPath,
     });

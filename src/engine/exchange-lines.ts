@@ -1,0 +1,57 @@
+/**
+ * The `validate exchanges` / `--record` format: one exchange a line,
+ * `{"request": <body>, "status": <int>, "response": <body>}` or with `"stream": "<raw SSE>"`
+ * instead of `response`; optional `"route"`; optional `"headers"` (response headers, lower-case);
+ * other keys ignored (DESIGN.md).
+ */
+import { ROUTES, type RecordedExchange, type RouteName } from '../core/exchange.js';
+import { parseJson, stringifyJson, type ExactJson } from '../core/json.js';
+
+export type ParseLineResult = { ok: true; exchange: RecordedExchange } | { ok: false; error: string };
+
+export function parseExchangeLine(line: string): ParseLineResult {
+  const parsed = parseJson(line);
+  if (!parsed.ok) return { ok: false, error: `not JSON: ${parsed.error}` };
+  const v = parsed.value;
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return { ok: false, error: 'not a JSON object' };
+  const status = v['status'];
+  if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) {
+    return { ok: false, error: '"status" must be an HTTP status code (an integer 100-599)' };
+  }
+  const route = v['route'] ?? 'POST /';
+  if (typeof route !== 'string' || !(ROUTES as readonly string[]).includes(route)) {
+    return { ok: false, error: `"route" must be one of ${ROUTES.map((r) => JSON.stringify(r)).join(', ')}` };
+  }
+  if ('stream' in v && typeof v['stream'] !== 'string') {
+    return { ok: false, error: '"stream" must be the raw text/event-stream body, as a string' };
+  }
+  if ('stream' in v && 'response' in v) return { ok: false, error: 'has both "stream" and "response"' };
+  const exchange: RecordedExchange = { route: route as RouteName, request: v['request'], status };
+  const headers = v['headers'];
+  if (headers !== undefined) {
+    if (headers === null || typeof headers !== 'object' || Array.isArray(headers)) {
+      return { ok: false, error: '"headers" must be an object of strings' };
+    }
+    exchange.headers = Object.fromEntries(
+      Object.entries(headers).map(([k, x]) => [k.toLowerCase(), typeof x === 'string' ? x : String(x)]),
+    );
+  }
+  if (typeof v['stream'] === 'string') exchange.stream = v['stream'];
+  else if ('response' in v) {
+    const body = v['response'] as ExactJson;
+    // A text/plain rejection is recorded as a JSON string.
+    if (typeof body === 'string' && status >= 400) exchange.responseText = body;
+    else if (body !== null || status < 400) exchange.response = body;
+  }
+  return { ok: true, exchange };
+}
+
+/** Writes one exchange as a line of the format (no trailing newline). */
+export function formatExchangeLine(exchange: RecordedExchange): string {
+  const line: Record<string, unknown> = { route: exchange.route, request: exchange.request, status: exchange.status };
+  if (exchange.headers) line['headers'] = exchange.headers;
+  if (exchange.stream !== undefined) line['stream'] = exchange.stream;
+  else if (exchange.response !== undefined) line['response'] = exchange.response;
+  else if (exchange.responseText !== undefined) line['response'] = exchange.responseText;
+  return stringifyJson(line);
+}

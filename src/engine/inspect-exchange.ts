@@ -1,0 +1,46 @@
+/**
+ * Applies the checks to one recorded exchange. Shared by `tgc validate` and the engine of
+ * `tgc run`: the same decoding, the same checks, the same findings.
+ */
+import type { ExchangeView, RecordedExchange } from '../core/exchange.js';
+import type { Finding } from '../core/finding.js';
+import type { CheckDefinition } from '../checks/check.js';
+import type { Contract } from '../contract/contract.js';
+import { decodeExchange, type DecodeOptions } from './decode-exchange.js';
+
+export type CheckOutcome = { status: 'pass' } | { status: 'fail' } | { status: 'skip'; reason: string } | { status: 'error'; reason: string };
+
+export interface InspectResult {
+  view: ExchangeView;
+  findings: Finding[];
+  /** One entry per check applied, by id. */
+  outcomes: Map<string, CheckOutcome>;
+}
+
+export function inspectExchange(
+  raw: RecordedExchange,
+  contract: Contract,
+  checks: readonly CheckDefinition[],
+  options: DecodeOptions = {},
+): InspectResult {
+  const view = decodeExchange(raw, contract, options);
+  const findings: Finding[] = [];
+  const outcomes = new Map<string, CheckOutcome>();
+  for (const check of checks) {
+    let result: ReturnType<CheckDefinition['run']>;
+    try {
+      result = check.run(view);
+    } catch (e) {
+      // A check that throws is tgc's own failure (status error), never a finding on the server.
+      outcomes.set(check.id, { status: 'error', reason: e instanceof Error ? e.message : String(e) });
+      continue;
+    }
+    if (!Array.isArray(result)) {
+      outcomes.set(check.id, { status: 'skip', reason: result.skip });
+      continue;
+    }
+    findings.push(...result);
+    outcomes.set(check.id, { status: result.some((f) => f.severity === 'violation') ? 'fail' : 'pass' });
+  }
+  return { view, findings, outcomes };
+}

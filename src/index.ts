@@ -1,0 +1,65 @@
+/**
+ * tgc's library entry: the API's types (generated from spec/openapi.yaml), the contract's
+ * validators, the SSE decoder, the checks and the request generators.
+ *
+ * @example
+ * ```ts
+ * import { loadContract, inspectExchange, allChecks } from 'tgc';
+ * const contract = await loadContract();
+ * const { findings } = inspectExchange(
+ *   { route: 'POST /generate', request: { inputs: 'Hi' }, status: 200, response: { generated_text: '!' } },
+ *   contract,
+ *   allChecks,
+ * );
+ * ```
+ */
+import type { components, paths } from './generated/openapi.js';
+
+// The API's types, generated from spec/openapi.yaml
+export type { components, paths };
+export type GenerateRequest = components['schemas']['GenerateRequest'];
+export type CompatGenerateRequest = components['schemas']['CompatGenerateRequest'];
+export type GenerateParameters = components['schemas']['GenerateParameters'];
+export type GrammarType = components['schemas']['GrammarType'];
+export type GenerateResponse = components['schemas']['GenerateResponse'];
+export type CompatGenerateResponse = components['schemas']['CompatGenerateResponse'];
+export type Details = components['schemas']['Details'];
+export type BestOfSequence = components['schemas']['BestOfSequence'];
+export type PrefillToken = components['schemas']['PrefillToken'];
+export type Token = components['schemas']['Token'];
+export type FinishReason = components['schemas']['FinishReason'];
+export type StreamResponse = components['schemas']['StreamResponse'];
+export type StreamDetails = components['schemas']['StreamDetails'];
+export type ErrorResponse = components['schemas']['ErrorResponse'];
+export type ModelLoadingResponse = components['schemas']['ModelLoadingResponse'];
+export type Info = components['schemas']['Info'];
+
+// Findings and exchanges
+export type { Finding, Severity } from './core/finding.js';
+export { dedupeKey } from './core/finding.js';
+export type { ExchangeView, RecordedExchange, RouteName, SseEvent } from './core/exchange.js';
+export type { ExactJson, ParseJsonResult } from './core/json.js';
+export { parseJson, stringifyJson } from './core/json.js';
+
+// The contract
+export type { BodyShape, Contract, Validated } from './contract/contract.js';
+export { loadContract } from './contract/contract.js';
+export type { RuleBreach, ServerLimits as RequestRuleLimits } from './contract/request-rules.js';
+export { crossFieldBreaches } from './contract/request-rules.js';
+
+// Streams
+export type { DecodedSse, SseDecoder, SseDecoderLimits, SseDecoderOptions } from './sse/index.js';
+export { createSseDecoder, decodeSse } from './sse/index.js';
+
+// Checks and their application
+export type { CheckDefinition } from './checks/check.js';
+export { allChecks, checkRegistry } from './checks/index.js';
+export type { CheckOutcome, InspectResult } from './engine/inspect-exchange.js';
+export { inspectExchange } from './engine/inspect-exchange.js';
+export { formatExchangeLine, parseExchangeLine } from './engine/exchange-lines.js';
+
+// Request generators (fast-check)
+export type { ValidGenerateRequestConstraints } from './arbitraries/valid-generate-request.js';
+export { validGenerateRequest } from './arbitraries/valid-generate-request.js';
+export { parameterValue } from './arbitraries/parameter-value.js';
+export { parameterBoundaries } from './arbitraries/parameter-boundaries.js';
