@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { decodeUtf8Body, isEventStream, isJsonType, joinHeaders, jsonDepth, mediaType } from './body.js';
+
+describe('joinHeaders', () => {
+  it('lower-cases names and joins repeats with ", " in arrival order', () => {
+    expect(
+      joinHeaders(['Content-Type', 'application/json', 'X-A', '1', 'content-type', 'text/html', 'x-a', '2']),
+    ).toEqual({ 'content-type': 'application/json, text/html', 'x-a': '1, 2' });
+  });
+
+  it('keeps a header named __proto__ as data', () => {
+    const headers = joinHeaders(['__proto__', 'x']);
+    expect(Object.getPrototypeOf(headers)).toBe(Object.prototype);
+    expect(Object.keys(headers)).toEqual(['__proto__']);
+  });
+});
+
+describe('media types', () => {
+  it('reads the type without parameters', () => {
+    expect(mediaType(' Text/Event-Stream ; charset=utf-8')).toBe('text/event-stream');
+    expect(mediaType(undefined)).toBeUndefined();
+    expect(mediaType('')).toBeUndefined();
+  });
+
+  it('tells streams and JSON', () => {
+    expect(isEventStream('text/event-stream; charset=utf-8')).toBe(true);
+    expect(isEventStream('text/plain')).toBe(false);
+    expect(isJsonType('application/json')).toBe(true);
+    expect(isJsonType('application/problem+json; charset=utf-8')).toBe(true);
+    expect(isJsonType('text/json')).toBe(true);
+    expect(isJsonType('text/html')).toBe(false);
+    expect(isJsonType(undefined)).toBe(false);
+  });
+});
+
+describe('decodeUtf8Body', () => {
+  const bytes = (...parts: (string | number[])[]): Uint8Array =>
+    Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))));
+
+  it('decodes valid UTF-8 and keeps a BOM', () => {
+    expect(decodeUtf8Body(bytes('h\u00e9 \u{1F600}'), true)).toEqual({ text: 'h\u00e9 \u{1F600}' });
+    expect(decodeUtf8Body(bytes([0xef, 0xbb, 0xbf], '{}'), true).text).toBe('\uFEFF{}');
+  });
+
+  it('points at the first byte of the first ill-formed sequence', () => {
+    expect(decodeUtf8Body(bytes('ab', [0xff], 'c'), true)).toEqual({ text: 'ab', invalidAt: 2 });
+    expect(decodeUtf8Body(bytes('a', [0xe2, 0x28, 0xa1]), true)).toEqual({ text: 'a', invalidAt: 1 });
+    // An overlong encoding and a surrogate are ill-formed.
+    expect(decodeUtf8Body(bytes([0xc0, 0xaf]), true).invalidAt).toBe(0);
+    expect(decodeUtf8Body(bytes('x', [0xed, 0xa0, 0x80]), true).invalidAt).toBe(1);
+  });
+
+  it('a character cut by the end: invalid when the body is complete, dropped when it was cut off', () => {
+    expect(decodeUtf8Body(bytes('ab', [0xe2, 0x82]), true)).toEqual({ text: 'ab', invalidAt: 2 });
+    expect(decodeUtf8Body(bytes('ab', [0xe2, 0x82]), false)).toEqual({ text: 'ab' });
+    expect(decodeUtf8Body(bytes('ab', [0xe2, 0x82, 0xac]), false)).toEqual({ text: 'ab\u20ac' });
+  });
+});
+
+describe('jsonDepth', () => {
+  it('counts brackets and braces outside strings', () => {
+    expect(jsonDepth('{"a":[1,{"b":"]]]"}]}')).toBe(3);
+    expect(jsonDepth('"[[[\\"[["')).toBe(0);
+    expect(jsonDepth('42')).toBe(0);
+    expect(jsonDepth('[[],[[]]]')).toBe(3);
+  });
+
+  it('stops counting above the bound, without recursion', () => {
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+    expect(jsonDepth(deep)).toBe(100_000);
+    expect(jsonDepth(deep, 1_000)).toBe(1_001);
+  });
+});
