@@ -2,7 +2,8 @@
  * The shape of a check: one definition object per file, pure, never sending requests.
  * `src/checks/index.ts` lists them in order.
  */
-import type { ExchangeView } from '../core/exchange.js';
+import type { ExchangeView, RouteName } from '../core/exchange.js';
+import type { ExactJson } from '../core/json.js';
 import type { Finding, Severity } from '../core/finding.js';
 
 /** Which exchanges a check inspects: non-stream responses, streams, or both. */
@@ -48,4 +49,44 @@ export function createRegistry(checks: readonly CheckDefinition[]): ReadonlyMap<
     map.set(check.id, check);
   }
   return map;
+}
+
+/** A request a scenario check needs sent; the engine sends it and records the exchange. */
+export interface PlannedRequest {
+  route: RouteName;
+  body: ExactJson;
+  /** Extra request headers (the engine adds content-type and the user's Authorization). */
+  headers?: Record<string, string>;
+}
+
+/** A set of requests assessed together (for example the same seeded request sent twice). */
+export interface ScenarioGroup {
+  /** Stable, for reports and dedupe keys: `seeded-sampling`, `greedy`, … */
+  name: string;
+  requests: PlannedRequest[];
+}
+
+export interface ScenarioContext {
+  api: 'tgi' | 'hf';
+  /** The run's seed: scenario plans are pure functions of it. */
+  seed: number;
+  /** Cases to draw where a scenario draws random requests. */
+  maxExamples: number;
+  limits: { maxBestOf: number; maxStopSequences: number; maxTopNTokens: number; maxInputTokens: number; maxTotalTokens: number };
+  grammarSupported: boolean;
+}
+
+/**
+ * A rule over several exchanges (determinism, stream vs non-stream): it declares the requests it
+ * needs and asserts over the recorded results. It never sends anything itself.
+ */
+export interface ScenarioCheck {
+  id: string;
+  severity: Severity;
+  title: string;
+  rule: string;
+  source: string;
+  plan(context: ScenarioContext): ScenarioGroup[];
+  /** `views[i]` is the exchange of `group.requests[i]`. */
+  assess(group: ScenarioGroup, views: readonly ExchangeView[]): Finding[] | { skip: string };
 }

@@ -3,18 +3,28 @@
  * framing, status), then the response invariants (tgi-behavior.md §2b N-1…N-12). Listed
  * explicitly: no check registers itself by being imported.
  */
-import { createRegistry, type CheckDefinition } from './check.js';
+import { createRegistry, type CheckDefinition, type ScenarioCheck } from './check.js';
+import { authRequired } from './auth-required.js';
+import { determinism } from './determinism.js';
 import { errorBodySchema } from './error-body-schema.js';
+import { errorMessageExact } from './error-message-exact.js';
 import { negativeDataRejection } from './negative-data-rejection.js';
+import { positiveDataAcceptance } from './positive-data-acceptance.js';
 import { requestSchema } from './request-schema.js';
+import { responseCompletes } from './response-completes.js';
+import { responseHeaders } from './response-headers.js';
 import { responseKind } from './response-kind.js';
 import { responseSchema } from './response-schema.js';
+import { serverlessHeaders } from './serverless-headers.js';
+import { streamEquivalence } from './stream-equivalence.js';
 import { streamErrorStatus } from './stream-error-status.js';
 import { streamEventSchema } from './stream-event-schema.js';
 import { streamFraming } from './stream-framing.js';
+import { streamIncremental } from './stream-incremental.js';
 import { bestOfSequences } from './best-of-sequences.js';
 import { finishReasonEos } from './finish-reason-eos.js';
 import { finishReasonLength } from './finish-reason-length.js';
+import { grammarAdherence } from './grammar-adherence.js';
 import { logprobRange } from './logprob-range.js';
 import { prefillConsistency } from './prefill-consistency.js';
 import { returnFullText } from './return-full-text.js';
@@ -29,17 +39,26 @@ import { topTokensShape } from './top-tokens-shape.js';
 
 /** Rules about the exchange as a whole: what was sent back, its shape and its framing. */
 export const exchangeChecks: readonly CheckDefinition[] = [
-  // status and media type
+  // the exchange itself, then status and media type
+  responseCompletes,
   responseKind,
+  // planned cases: valid ones accepted, invalid ones rejected as TGI does, tokens, serverless
+  positiveDataAcceptance,
   negativeDataRejection,
   streamErrorStatus,
+  errorMessageExact,
+  authRequired,
+  serverlessHeaders,
   // schemas
   requestSchema,
   responseSchema,
   errorBodySchema,
+  // headers (N-13)
+  responseHeaders,
   // streams
   streamFraming,
   streamEventSchema,
+  streamIncremental,
 ];
 
 export const invariantChecks: readonly CheckDefinition[] = [
@@ -51,6 +70,8 @@ export const invariantChecks: readonly CheckDefinition[] = [
   textMatchesTokens,
   stopSequenceSuffix,
   returnFullText,
+  // grammar (§2a grammar; judged where the generation completed it)
+  grammarAdherence,
   // log-probabilities (N-6, N-7, N-8)
   prefillConsistency,
   logprobRange,
@@ -72,3 +93,9 @@ export const allChecks: readonly CheckDefinition[] = [...exchangeChecks, ...inva
 
 /** Every check keyed by id; building it fails on a duplicate id. */
 export const checkRegistry: ReadonlyMap<string, CheckDefinition> = createRegistry(allChecks);
+
+/**
+ * Rules over several exchanges: each plans the requests it needs and assesses the recorded
+ * answers (verdict-policy item 9).
+ */
+export const scenarioChecks: readonly ScenarioCheck[] = [determinism, streamEquivalence];

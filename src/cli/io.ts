@@ -4,6 +4,10 @@ export interface CliIo {
   stderr: (text: string) => void;
   cwd: string;
   env: Readonly<Record<string, string | undefined>>;
-  /** Resolves when the user interrupts (Ctrl-C); long-running commands race against it. */
+  /** Resolves when the user interrupts (Ctrl-C); long-running commands stop and report. */
   interrupted?: Promise<void>;
+  /** True when stdout is a terminal: progress bars instead of plain lines. */
+  isTTY?: boolean;
+  /** The stream the progress bar draws on. */
+  progressStream?: NodeJS.WritableStream;
 }

@@ -3,7 +3,11 @@
  * before testing starts maps to exit 2 with one line on stderr.
  */
 import { Argument, Command, CommanderError, Option } from 'commander';
+import { allChecks, scenarioChecks } from '../checks/index.js';
+import { MOCK_OPTION_SPECS } from '../reference/index.js';
 import { checksCommand } from './checks-command.js';
+import { mockCommand } from './mock-command.js';
+import { runCommand, type RawRunOptions } from './run-command.js';
 import { EXIT, TgcInputError } from './errors.js';
 import type { CliIo } from './io.js';
 import { typesCommand } from './types-command.js';
@@ -39,6 +43,76 @@ Examples:
     )
     .action(async (kind: ValidateKind, files: string[], opts: { request?: string; format: 'text' | 'json' }) => {
       exitCode = await validateCommand(kind, files, opts, io);
+    });
+
+  const collect = (value: string, previous: string[]): string[] => [...previous, value];
+  program
+    .command('run')
+    .description('run the conformance checks against a live endpoint (or the built-in reference server)')
+    .option('--url <url>', 'the server: with --api tgi its base URL; with --api hf the endpoint to POST to (default: the built-in reference server)')
+    .addOption(new Option('--api <api>', 'which surface to test').choices(['tgi', 'hf']).default('tgi'))
+    .option('--token <token>', 'sent as Authorization: Bearer <token> (default: $HF_TOKEN); never written anywhere')
+    .option('--auth-required', 'the server must reject a missing or wrong token (401 or 403)')
+    .option('--header <header>', "extra request header 'Name: value' (repeatable)", collect, [])
+    .option('--seed <n>', 'seed for reproducible generation (default: random, printed)')
+    .option('--max-examples <n>', 'random cases per route', '20')
+    .option('--checks <ids>', 'only these checks (comma-separated ids, see tgc checks)')
+    .option('--exclude-checks <ids>', 'skip these checks')
+    .option('--concurrency <n>', 'requests in flight at once (default: 4; 8 against the built-in server)')
+    .option('--rate <r>', 'requests started per second, 0 for no limit (default: 20; none against the built-in server)')
+    .option('--max-requests <n>', 'at most this many requests in all', '2000')
+    .option('--timeout-ms <ms>', 'per-request deadline: connect + first byte + body', '30000')
+    .option('--connect-timeout-ms <ms>', 'connect deadline', '5000')
+    .option('--stream-idle-ms <ms>', 'longest silence inside a stream', '30000')
+    .option('--stream-timeout-ms <ms>', 'longest whole stream', '120000')
+    .option('--max-body-bytes <n>', 'largest response body or stream', String(10 * 1024 * 1024))
+    .option('--max-events <n>', 'most events in one stream', '100000')
+    .option('--max-event-bytes <n>', 'largest single event', String(1024 * 1024))
+    .option('--max-best-of <n>', "the server's max_best_of, where /info does not tell")
+    .option('--max-stop-sequences <n>', "the server's max_stop_sequences")
+    .option('--max-top-n-tokens <n>', "the server's max_top_n_tokens (TGI's /info does not show it)")
+    .option('--max-input-tokens <n>', "the server's max_input_tokens")
+    .option('--max-total-tokens <n>', "the server's max_total_tokens")
+    .option('--no-grammar', 'the server runs without grammar support')
+    .option('--report-dir <dir>', 'where reports go', 'reports')
+    .option('--format <list>', 'report files to write, comma-separated: json,md')
+    .option('--baseline <file>', 'violations already in this earlier report.json do not fail the run')
+    .option('--record <file>', 'write every exchange as JSON Lines (tgc validate exchanges reads it)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  tgc run                                       # against the built-in reference server
+  tgc run --url http://127.0.0.1:8080 --seed 7  # a TGI server
+  tgc run --url https://host/models/my-model --api hf --auth-required
+  tgc run --url http://127.0.0.1:8080 --baseline reports/old.json --record run.jsonl
+
+Exit codes: 0 nothing wrong (warnings allowed), 1 violations, 2 could not test, 130 interrupted.`,
+    )
+    .action(async (opts: RawRunOptions) => {
+      exitCode = await runCommand(opts, io, [...allChecks, ...scenarioChecks].map((c) => c.id));
+    });
+
+  const mock = program
+    .command('mock')
+    .description('serve the reference server on 127.0.0.1 (prints "listening on URL" when ready)')
+    .option('--list-faults', 'print the name of every fault and exit');
+  for (const spec of MOCK_OPTION_SPECS) {
+    if (spec.defaultValue !== undefined) mock.option(spec.flags, spec.description, spec.defaultValue);
+    else mock.option(spec.flags, spec.description);
+  }
+  mock
+    .addHelpText(
+      'after',
+      `
+Examples:
+  tgc mock --port 8080                      # TGI routes: /generate, /generate_stream, /, /info
+  tgc mock --profile hf --loading-ms 5000   # the seed document's POST /models/{id}
+  tgc mock --check-client --latency-ms 20   # report what a client under development gets wrong
+  tgc mock --fault stream-index-from-zero   # a deliberately broken server`,
+    )
+    .action(async (opts: Record<string, string | boolean | undefined>) => {
+      exitCode = await mockCommand(opts, io);
     });
 
   program

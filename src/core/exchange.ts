@@ -61,6 +61,42 @@ export interface ExchangeView {
    * rounding); empty when the request is valid as far as settings-independent rules go.
    */
   requestInvalidReasons?: Finding[];
+  /** Set when the exchange did not complete; only `response-completes` judges such an exchange. */
+  transportFailure?: TransportFailure;
+  redirect?: { status: number; location: string };
+  timings?: ExchangeTimings;
+  /** What the engine expected of this case; absent for recorded exchanges (`tgc validate`). */
+  expectation?: CaseExpectation;
+  /** The surface under test: TGI's routes, or the seed document's single endpoint. */
+  api?: 'tgi' | 'hf';
+  /** The request headers tgc sent (Authorization never included). */
+  requestHeaders?: Record<string, string>;
+}
+
+/**
+ * Why the engine sent a case and what a conforming server does with it. Checks read it to judge
+ * acceptance and rejection; recorded exchanges have none.
+ */
+export interface CaseExpectation {
+  /** `either`: both outcomes are correct (an f32 edge, a limit tgc does not know). */
+  outcome: 'accept' | 'reject' | 'either';
+  purpose: 'positive' | 'boundary' | 'negative' | 'auth' | 'serverless' | 'scenario';
+  /**
+   * For rejections: the rule of tgi-behavior.md §2c (`s1`, `b2`, `1` … `19`), `schema` for a
+   * schema violation a handler reports, or `pre-handler` for a body rejected before the handler
+   * (400, 413, 415, text/plain 422).
+   */
+  rule?: string;
+  /** TGI's exact error message for the rule, with the limits filled in, when tgc knows it. */
+  message?: string;
+  /** The status TGI answers (for stream routes: 200, with an error event, for in-handler rules). */
+  status?: number;
+  /** The error_type TGI sends, for in-handler rejections. */
+  errorType?: string;
+  /** For auth cases: which Authorization header was sent. */
+  auth?: 'missing' | 'wrong' | 'valid';
+  /** A short description of the case, for reports: `top_p at 0.99999994`, `rule 9: 5 stops`. */
+  label?: string;
 }
 
 /**
@@ -81,4 +117,27 @@ export interface RecordedExchange {
   responseText?: string;
   /** The raw text/event-stream body. */
   stream?: string;
+  /** The exchange did not complete: a deadline or a limit was hit, or the peer misbehaved. */
+  transportFailure?: TransportFailure;
+  /** A 3xx answer: never followed (the Authorization header must not travel to another host). */
+  redirect?: { status: number; location: string };
+  /** When bytes arrived, in ms since the request started (recorded by the transport). */
+  timings?: ExchangeTimings;
+  /** The surface tested (`tgc run --api`); on `tgi`, POST / must answer a one-element array. */
+  api?: 'tgi' | 'hf';
+  /** What `tgc run` expected of this case, so that a recording is judged as the run judged it. */
+  expectation?: CaseExpectation;
+}
+
+export interface ExchangeTimings {
+  firstByteMs?: number;
+  totalMs?: number;
+  /** Arrival of each data event of a stream. */
+  eventMs?: number[];
+}
+
+export interface TransportFailure {
+  /** `stream-idle`, `deadline`, `body-too-large`, `reset`, … (src/transport). */
+  kind: string;
+  message: string;
 }

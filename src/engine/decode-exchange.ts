@@ -24,7 +24,8 @@ export function decodeExchange(raw: RecordedExchange, contract: Contract, option
   const body = raw.request;
   const streamed =
     raw.route === 'POST /generate_stream' || (raw.route === 'POST /' && isObject(body) && body['stream'] === true);
-  const bodyShape: BodyShape = options.bodyShape ?? (raw.route === 'POST /' ? 'either' : 'object');
+  const bodyShape: BodyShape =
+    options.bodyShape ?? (raw.route !== 'POST /' ? 'object' : raw.api === 'tgi' ? 'array' : 'either');
 
   let request: GenerateRequest | undefined;
   let requestInvalidReasons: Finding[] = [];
@@ -47,7 +48,14 @@ export function decodeExchange(raw: RecordedExchange, contract: Contract, option
     requestInvalidReasons,
     ...(request ? { request } : {}),
     ...(raw.headers ? { headers: raw.headers } : {}),
+    ...(raw.transportFailure ? { transportFailure: raw.transportFailure } : {}),
+    ...(raw.redirect ? { redirect: raw.redirect } : {}),
+    ...(raw.timings ? { timings: raw.timings } : {}),
+    ...(raw.api ? { api: raw.api } : {}),
+    ...(raw.expectation ? { expectation: raw.expectation } : {}),
+    ...(raw.requestHeaders ? { requestHeaders: raw.requestHeaders } : {}),
   };
+  if (raw.transportFailure) return view; // a cut body would only give echoes of the failure
 
   if (raw.stream !== undefined) {
     decodeStream(raw.stream, contract, options, view, decodeFindings);

@@ -2,7 +2,9 @@
  * The `validate exchanges` / `--record` format: one exchange a line,
  * `{"request": <body>, "status": <int>, "response": <body>}` or with `"stream": "<raw SSE>"`
  * instead of `response`; optional `"route"`; optional `"headers"` (response headers, lower-case);
- * other keys ignored (DESIGN.md).
+ * other keys ignored (DESIGN.md). `tgc run --record` adds a `"tgc"` object (the API tested, the
+ * case's expectation, the request headers sent without Authorization, timings, a transport
+ * failure or redirect) so that `validate exchanges` judges a recording as the run judged it.
  */
 import { ROUTES, type RecordedExchange, type RouteName } from '../core/exchange.js';
 import { parseJson, stringifyJson, type ExactJson } from '../core/json.js';
@@ -36,6 +38,8 @@ export function parseExchangeLine(line: string): ParseLineResult {
       Object.entries(headers).map(([k, x]) => [k.toLowerCase(), typeof x === 'string' ? x : String(x)]),
     );
   }
+  const extra = v['tgc'];
+  if (extra !== null && typeof extra === 'object' && !Array.isArray(extra)) readRunContext(extra, exchange);
   if (typeof v['stream'] === 'string') exchange.stream = v['stream'];
   else if ('response' in v) {
     const body = v['response'] as ExactJson;
@@ -46,10 +50,46 @@ export function parseExchangeLine(line: string): ParseLineResult {
   return { ok: true, exchange };
 }
 
+/** The run context `--record` writes; only well-formed parts are taken, the rest ignored. */
+function readRunContext(extra: { [key: string]: ExactJson }, exchange: RecordedExchange): void {
+  const api = extra['api'];
+  if (api === 'tgi' || api === 'hf') exchange.api = api;
+  const expectation = extra['expectation'];
+  if (isObject(expectation) && ['accept', 'reject', 'either'].includes(String(expectation['outcome']))) {
+    exchange.expectation = expectation as unknown as NonNullable<RecordedExchange['expectation']>;
+  }
+  const requestHeaders = extra['requestHeaders'];
+  if (isObject(requestHeaders)) {
+    exchange.requestHeaders = Object.fromEntries(Object.entries(requestHeaders).map(([k, x]) => [k, String(x)]));
+  }
+  const timings = extra['timings'];
+  if (isObject(timings)) exchange.timings = timings as unknown as NonNullable<RecordedExchange['timings']>;
+  const failure = extra['transportFailure'];
+  if (isObject(failure) && typeof failure['kind'] === 'string' && typeof failure['message'] === 'string') {
+    exchange.transportFailure = { kind: failure['kind'], message: failure['message'] };
+  }
+  const redirect = extra['redirect'];
+  if (isObject(redirect) && typeof redirect['status'] === 'number' && typeof redirect['location'] === 'string') {
+    exchange.redirect = { status: redirect['status'], location: redirect['location'] };
+  }
+}
+
+function isObject(v: ExactJson | undefined): v is { [key: string]: ExactJson } {
+  return v !== null && v !== undefined && typeof v === 'object' && !Array.isArray(v);
+}
+
 /** Writes one exchange as a line of the format (no trailing newline). */
 export function formatExchangeLine(exchange: RecordedExchange): string {
   const line: Record<string, unknown> = { route: exchange.route, request: exchange.request, status: exchange.status };
   if (exchange.headers) line['headers'] = exchange.headers;
+  const context: Record<string, unknown> = {};
+  if (exchange.api) context['api'] = exchange.api;
+  if (exchange.expectation) context['expectation'] = exchange.expectation;
+  if (exchange.requestHeaders) context['requestHeaders'] = exchange.requestHeaders;
+  if (exchange.timings) context['timings'] = exchange.timings;
+  if (exchange.transportFailure) context['transportFailure'] = exchange.transportFailure;
+  if (exchange.redirect) context['redirect'] = exchange.redirect;
+  if (Object.keys(context).length > 0) line['tgc'] = context;
   if (exchange.stream !== undefined) line['stream'] = exchange.stream;
   else if (exchange.response !== undefined) line['response'] = exchange.response;
   else if (exchange.responseText !== undefined) line['response'] = exchange.responseText;

@@ -10,6 +10,11 @@ import { decodeExchange, type DecodeOptions } from './decode-exchange.js';
 
 export type CheckOutcome = { status: 'pass' } | { status: 'fail' } | { status: 'skip'; reason: string } | { status: 'error'; reason: string };
 
+export interface InspectOptions extends DecodeOptions {
+  /** Adds what the engine knows (the case's expectation, the API, the headers sent) before the checks run. */
+  annotate?: (view: ExchangeView) => void;
+}
+
 export interface InspectResult {
   view: ExchangeView;
   findings: Finding[];
@@ -21,12 +26,17 @@ export function inspectExchange(
   raw: RecordedExchange,
   contract: Contract,
   checks: readonly CheckDefinition[],
-  options: DecodeOptions = {},
+  options: InspectOptions = {},
 ): InspectResult {
   const view = decodeExchange(raw, contract, options);
+  options.annotate?.(view);
   const findings: Finding[] = [];
   const outcomes = new Map<string, CheckOutcome>();
   for (const check of checks) {
+    if ((view.transportFailure || view.redirect) && check.id !== 'response-completes') {
+      outcomes.set(check.id, { status: 'skip', reason: 'the exchange did not complete' });
+      continue;
+    }
     let result: ReturnType<CheckDefinition['run']>;
     try {
       result = check.run(view);

@@ -1,0 +1,322 @@
+/**
+ * `tgc run [--url URL]`: the conformance run. Without --url it starts the reference server on
+ * 127.0.0.1 and runs against it over real HTTP.
+ */
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import cliProgress from 'cli-progress';
+import { formatExchangeLine } from '../engine/exchange-lines.js';
+import { DEFAULT_LIMITS, type TransportLimits } from '../transport/index.js';
+import { RUN_DEFAULTS, type Api, type KnownServerLimits, type RunOptions } from '../engine/options.js';
+import { runConformance, TargetUnreachableError, type RunEvent } from '../engine/run.js';
+import { startReferenceServer } from '../reference/index.js';
+import { applyBaseline, baselineKeys } from '../report/baseline.js';
+import { renderJsonReport } from '../report/json.js';
+import { renderMarkdownReport } from '../report/markdown.js';
+import type { TgcReport } from '../report/report.js';
+import { createScrubber } from '../report/scrub.js';
+import { EXIT, TgcInputError } from './errors.js';
+import type { CliIo } from './io.js';
+
+export const REPORT_FORMATS = ['json', 'md'] as const;
+/** Formats the contract names that this version does not write yet. */
+const LATER_FORMATS = ['junit', 'html'];
+
+export interface RawRunOptions {
+  url?: string;
+  api: string;
+  token?: string;
+  authRequired?: boolean;
+  header: string[];
+  seed?: string;
+  maxExamples?: string;
+  checks?: string;
+  excludeChecks?: string;
+  concurrency?: string;
+  rate?: string;
+  maxRequests?: string;
+  timeoutMs?: string;
+  connectTimeoutMs?: string;
+  streamIdleMs?: string;
+  streamTimeoutMs?: string;
+  maxBodyBytes?: string;
+  maxEvents?: string;
+  maxEventBytes?: string;
+  maxBestOf?: string;
+  maxStopSequences?: string;
+  maxTopNTokens?: string;
+  maxInputTokens?: string;
+  maxTotalTokens?: string;
+  grammar?: boolean;
+  reportDir: string;
+  format?: string;
+  baseline?: string;
+  record?: string;
+}
+
+export async function runCommand(raw: RawRunOptions, io: CliIo, knownCheckIds: readonly string[]): Promise<number> {
+  const token = raw.token ?? io.env['HF_TOKEN'];
+  const scrub = createScrubber([token]);
+  const out = (line: string): void => io.stdout(scrub(line));
+  const formats = parseFormats(raw.format);
+  const options = parseRunOptions(raw, token, knownCheckIds);
+  const reportDir = path.resolve(io.cwd, raw.reportDir);
+  const baseline = raw.baseline !== undefined ? await readBaseline(raw.baseline, io.cwd) : undefined;
+  await ensureWritableDir(reportDir, raw.reportDir);
+  const recordFile = raw.record !== undefined ? path.resolve(io.cwd, raw.record) : undefined;
+  if (recordFile) await writeFile(recordFile, '').catch((e: NodeJS.ErrnoException) => {
+    throw new TgcInputError(`cannot write ${raw.record}: ${e.code ?? e.message}`);
+  });
+
+  let server: Awaited<ReturnType<typeof startReferenceServer>> | undefined;
+  if (options.url === '') {
+    // The built-in server is tgc's own process: no need to be gentle with it.
+    if (raw.rate === undefined) options.rate = 0;
+    if (raw.concurrency === undefined) options.concurrency = 8;
+    server = await startReferenceServer({ profile: options.api, host: '127.0.0.1', port: 0 });
+    options.url = options.api === 'hf' ? `${server.url}/models/tgc/reference-model` : server.url;
+    out(`tgc: no --url given: testing the built-in reference server at ${options.url}\n`);
+  }
+
+  const controller = new AbortController();
+  void io.interrupted?.then(() => controller.abort());
+  const progress = createProgress(io, out);
+  const records: string[] = [];
+  let flushing = Promise.resolve();
+  const onEvent = (e: RunEvent): void => {
+    if (e.type === 'exchange' && recordFile) {
+      records.push(scrub(formatExchangeLine(e.exchange)));
+      if (records.length >= 50) {
+        const chunk = `${records.splice(0).join('\n')}\n`;
+        flushing = flushing.then(() => appendFile(recordFile, chunk));
+      }
+      return;
+    }
+    progress.onEvent(e);
+  };
+
+  let report: TgcReport;
+  try {
+    report = await runConformance(options, { onEvent }, controller.signal, { builtIn: server !== undefined });
+  } catch (e) {
+    progress.stop();
+    if (e instanceof TargetUnreachableError) {
+      io.stderr(`tgc: ${scrub(e.message)}\n`);
+      return EXIT.cannotTest;
+    }
+    throw e;
+  } finally {
+    await server?.close();
+  }
+  progress.stop();
+  if (recordFile) {
+    if (records.length > 0) flushing = flushing.then(() => appendFile(recordFile, `${records.join('\n')}\n`));
+    await flushing;
+  }
+
+  const baselineOutcome = baseline ? applyBaseline(report, baseline) : undefined;
+  await writeReports(report, formats, reportDir, scrub);
+  printSummary(report, out, baselineOutcome?.fixed ?? []);
+  out(`tgc: reports in ${path.relative(io.cwd, reportDir) || '.'}/ (${formats.map((f) => (f === 'md' ? 'report.md' : `report.${f}`)).join(', ')})\n`);
+
+  if (report.interrupted) return EXIT.interrupted;
+  if (report.checks.some((c) => c.status === 'error')) return EXIT.cannotTest;
+  const failing = baselineOutcome ? baselineOutcome.newViolations : report.summary.violations;
+  return failing > 0 ? EXIT.violations : EXIT.ok;
+}
+
+function parseFormats(text: string | undefined): (typeof REPORT_FORMATS)[number][] {
+  if (text === undefined) return [...REPORT_FORMATS];
+  const list = text.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const f of list) {
+    if (LATER_FORMATS.includes(f)) throw new TgcInputError(`--format ${f}: this version of tgc writes ${REPORT_FORMATS.join(', ')} only`);
+    if (!(REPORT_FORMATS as readonly string[]).includes(f)) {
+      throw new TgcInputError(`--format: unknown format "${f}" (choose from ${REPORT_FORMATS.join(', ')})`);
+    }
+  }
+  if (list.length === 0) throw new TgcInputError('--format: no format given');
+  return list as (typeof REPORT_FORMATS)[number][];
+}
+
+function int(value: string | undefined, flag: string, fallback: number, min = 1): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value.trim())) throw new TgcInputError(`${flag} must be a whole number, got "${value}"`);
+  const n = Number(value);
+  if (n < min || !Number.isSafeInteger(n)) throw new TgcInputError(`${flag} must be at least ${min}, got ${value}`);
+  return n;
+}
+
+export function parseRunOptions(raw: RawRunOptions, token: string | undefined, knownCheckIds: readonly string[]): RunOptions {
+  let url = '';
+  if (raw.url !== undefined) {
+    let parsed: URL;
+    try {
+      parsed = new URL(raw.url);
+    } catch {
+      throw new TgcInputError(`--url: not a URL: "${raw.url}"`);
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+      throw new TgcInputError(`--url: only http and https URLs, got "${parsed.protocol}"`);
+    }
+    url = parsed.toString();
+    if (raw.api === 'tgi') url = url.replace(/\/+$/, '');
+  }
+  if (raw.api !== 'tgi' && raw.api !== 'hf') throw new TgcInputError(`--api must be tgi or hf, got "${raw.api}"`);
+  const headers: Record<string, string> = {};
+  for (const h of raw.header) {
+    const m = /^([^:\s]+)\s*:\s*(.*)$/.exec(h);
+    if (!m?.[1]) throw new TgcInputError(`--header must look like 'Name: value', got "${h}"`);
+    headers[m[1].toLowerCase()] = m[2] ?? '';
+  }
+  const ids = (list: string | undefined, flag: string): string[] => {
+    const out = (list ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    for (const id of out) if (!knownCheckIds.includes(id)) throw new TgcInputError(`${flag}: unknown check "${id}" (see tgc checks)`);
+    return out;
+  };
+  const limits: TransportLimits = {
+    connectTimeoutMs: int(raw.connectTimeoutMs, '--connect-timeout-ms', DEFAULT_LIMITS.connectTimeoutMs),
+    timeoutMs: int(raw.timeoutMs, '--timeout-ms', DEFAULT_LIMITS.timeoutMs),
+    streamIdleMs: int(raw.streamIdleMs, '--stream-idle-ms', DEFAULT_LIMITS.streamIdleMs),
+    streamTotalMs: int(raw.streamTimeoutMs, '--stream-timeout-ms', DEFAULT_LIMITS.streamTotalMs),
+    maxBodyBytes: int(raw.maxBodyBytes, '--max-body-bytes', DEFAULT_LIMITS.maxBodyBytes),
+    maxEvents: int(raw.maxEvents, '--max-events', DEFAULT_LIMITS.maxEvents),
+    maxEventBytes: int(raw.maxEventBytes, '--max-event-bytes', DEFAULT_LIMITS.maxEventBytes),
+  };
+  const serverLimits: Partial<KnownServerLimits> = {};
+  const limit = (v: string | undefined, flag: string, key: keyof KnownServerLimits, min: number): void => {
+    if (v !== undefined) (serverLimits as Record<string, number>)[key] = int(v, flag, 0, min);
+  };
+  limit(raw.maxBestOf, '--max-best-of', 'maxBestOf', 1);
+  limit(raw.maxStopSequences, '--max-stop-sequences', 'maxStopSequences', 0);
+  limit(raw.maxTopNTokens, '--max-top-n-tokens', 'maxTopNTokens', 0);
+  limit(raw.maxInputTokens, '--max-input-tokens', 'maxInputTokens', 1);
+  limit(raw.maxTotalTokens, '--max-total-tokens', 'maxTotalTokens', 2);
+  if (raw.grammar === false) serverLimits.grammarSupported = false;
+  return {
+    url,
+    api: raw.api as Api,
+    ...(token !== undefined && token !== '' ? { token } : {}),
+    authRequired: raw.authRequired === true,
+    headers,
+    seed: raw.seed !== undefined ? int(raw.seed, '--seed', 0, 0) : Math.floor(Math.random() * 2 ** 31),
+    maxExamples: int(raw.maxExamples, '--max-examples', RUN_DEFAULTS.maxExamples),
+    checks: ids(raw.checks, '--checks'),
+    excludeChecks: ids(raw.excludeChecks, '--exclude-checks'),
+    concurrency: int(raw.concurrency, '--concurrency', RUN_DEFAULTS.concurrency),
+    rate: int(raw.rate, '--rate', RUN_DEFAULTS.rate, 0),
+    maxRequests: int(raw.maxRequests, '--max-requests', RUN_DEFAULTS.maxRequests),
+    limits,
+    serverLimits,
+  };
+}
+
+async function readBaseline(file: string, cwd: string): Promise<Set<string>> {
+  let text: string;
+  try {
+    text = await readFile(path.resolve(cwd, file), 'utf8');
+  } catch (e) {
+    throw new TgcInputError(`cannot read baseline ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  try {
+    return baselineKeys(text);
+  } catch (e) {
+    throw new TgcInputError(`baseline ${file}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+async function ensureWritableDir(dir: string, shown: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+    const probe = path.join(dir, '.tgc-write-probe');
+    await writeFile(probe, '');
+    const { rm } = await import('node:fs/promises');
+    await rm(probe);
+  } catch (e) {
+    throw new TgcInputError(`cannot write to the report directory ${shown}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+}
+
+async function writeReports(
+  report: TgcReport,
+  formats: readonly string[],
+  dir: string,
+  scrub: (text: string) => string,
+): Promise<void> {
+  for (const f of formats) {
+    if (f === 'json') await writeFile(path.join(dir, 'report.json'), renderJsonReport(report, scrub));
+    if (f === 'md') await writeFile(path.join(dir, 'report.md'), scrub(renderMarkdownReport(report)));
+  }
+}
+
+function printSummary(report: TgcReport, out: (line: string) => void, fixed: readonly string[]): void {
+  const width = Math.max(...report.checks.map((c) => c.id.length), 5);
+  out('\n');
+  out(`${'check'.padEnd(width)}  status  cases  violations  warnings\n`);
+  for (const c of report.checks) {
+    const reason = c.status === 'skip' || c.status === 'error' ? `  (${c.reason ?? ''})` : '';
+    out(
+      `${c.id.padEnd(width)}  ${c.status.padEnd(6)}  ${String(c.cases).padStart(5)}  ${String(c.violations).padStart(10)}  ${String(c.warnings).padStart(8)}${reason}\n`,
+    );
+  }
+  const shown = new Set<string>();
+  const violations = report.findings.filter((f) => f.severity === 'violation');
+  if (violations.length > 0) out('\nviolations (one per kind):\n');
+  for (const f of violations) {
+    if (shown.has(f.dedupeKey)) continue;
+    shown.add(f.dedupeKey);
+    out(`  ${f.known ? '[known] ' : ''}${f.check} ${f.route ?? ''}: ${f.message}\n`);
+    if (f.case) out(`    case: ${f.case.label}\n`);
+    if (f.reproduce) out(`    reproduce: ${f.reproduce}\n`);
+  }
+  for (const k of fixed) out(`  fixed since the baseline: ${k}\n`);
+  const s = report.summary;
+  out(
+    `\ntgc: ${report.interrupted ? 'INTERRUPTED: ' : ''}${s.checks} checks, ${s.cases} cases, ${s.requests} requests: ` +
+      `${s.violations} violations${s.known > 0 ? ` (${s.known} known)` : ''}, ${s.warnings} warnings` +
+      `${s.skippedCases > 0 ? `, ${s.skippedCases} cases skipped` : ''} (seed ${report.seed}, ${(report.durationMs / 1000).toFixed(1)} s)\n`,
+  );
+}
+
+interface Progress {
+  onEvent(e: RunEvent): void;
+  stop(): void;
+}
+
+/** A progress bar on a terminal; plain lines otherwise (CI logs). */
+function createProgress(io: CliIo, out: (line: string) => void): Progress {
+  if (io.isTTY) {
+    const bar = new cliProgress.SingleBar(
+      { format: 'tgc {bar} {value}/{total} cases | {violations} violations', hideCursor: true, stream: io.progressStream },
+      cliProgress.Presets.shades_classic,
+    );
+    let started = false;
+    return {
+      onEvent(e) {
+        if (e.type === 'start') {
+          out(`tgc: ${e.cases} cases against ${e.url} (api ${e.api}, seed ${e.seed})\n`);
+          bar.start(e.cases, 0, { violations: 0 });
+          started = true;
+        } else if (e.type === 'case') bar.update(e.done, { violations: e.violations });
+      },
+      stop() {
+        if (started) bar.stop();
+        started = false;
+      },
+    };
+  }
+  let lastTenth = -1;
+  return {
+    onEvent(e) {
+      if (e.type === 'start') out(`tgc: ${e.cases} cases against ${e.url} (api ${e.api}, seed ${e.seed})\n`);
+      if (e.type === 'phase' && e.name !== 'cases' && e.name !== 'discover') out(`tgc: ${e.name}\n`);
+      if (e.type === 'case') {
+        const tenth = Math.floor((e.done / e.total) * 10);
+        if (tenth !== lastTenth) {
+          lastTenth = tenth;
+          out(`tgc: ${e.done}/${e.total} cases, ${e.violations} violations\n`);
+        }
+      }
+    },
+    stop() {},
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * The options of a conformance run, as `tgc run` and the vitest suites pass them, with the
+ * gentle defaults README states.
+ */
+import type { TransportLimits } from '../transport/index.js';
+
+export type Api = 'tgi' | 'hf';
+
+export interface RunOptions {
+  /** The target. With api tgi: the base URL; with api hf: the one endpoint URL. */
+  url: string;
+  /** @defaultValue 'tgi' */
+  api: Api;
+  /** Sent as `Authorization: Bearer <token>`; never written anywhere. */
+  token?: string;
+  /** The server must reject a missing or a wrong token (401 or 403). */
+  authRequired: boolean;
+  /** Extra request headers. */
+  headers: Record<string, string>;
+  /** @defaultValue a random 31-bit integer, printed so that the run can be repeated */
+  seed: number;
+  /** Random cases per generated group (positive requests per route). @defaultValue 20 */
+  maxExamples: number;
+  /** Check ids to run (all when empty). */
+  checks: readonly string[];
+  excludeChecks: readonly string[];
+  /** Requests in flight at once. @defaultValue 4 */
+  concurrency: number;
+  /** Requests started per second (0: no limit). @defaultValue 20 */
+  rate: number;
+  /** The most requests in all, retries and shrinking included. @defaultValue 2000 */
+  maxRequests: number;
+  limits: TransportLimits;
+  /**
+   * Server limits given by the user; /info and 422 messages fill in the others
+   * (verdict-policy item 5).
+   */
+  serverLimits: Partial<KnownServerLimits>;
+}
+
+export interface KnownServerLimits {
+  maxBestOf: number;
+  maxStopSequences: number;
+  maxTopNTokens: number;
+  maxInputTokens: number;
+  maxTotalTokens: number;
+  grammarSupported: boolean;
+}
+
+/** TGI's launcher defaults, used where neither the user, /info nor a 422 says otherwise. */
+export const TGI_DEFAULT_LIMITS: Readonly<KnownServerLimits> = {
+  maxBestOf: 2,
+  maxStopSequences: 4,
+  maxTopNTokens: 5,
+  maxInputTokens: 1024,
+  maxTotalTokens: 2048,
+  grammarSupported: true,
+};
+
+export const RUN_DEFAULTS = {
+  api: 'tgi' as Api,
+  maxExamples: 20,
+  concurrency: 4,
+  rate: 20,
+  maxRequests: 2000,
+};

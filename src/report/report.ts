@@ -1,0 +1,135 @@
+/**
+ * The JSON report (`report.json`): the contract others rely on (DESIGN.md). Its JSON Schema is
+ * `report.schema.json` beside this file; bump `schemaVersion` on any incompatible change.
+ */
+import type { Severity } from '../core/finding.js';
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+export type CheckStatus = 'pass' | 'fail' | 'error' | 'skip';
+
+export interface ReportRequest {
+  method: string;
+  url: string;
+  /** As sent, with the Authorization value replaced by `Bearer $HF_TOKEN`. */
+  headers: Record<string, string>;
+  /** The body as sent (JSON text), bounded. */
+  body?: string;
+}
+
+export interface ReportResponse {
+  status?: number;
+  headers?: Record<string, string>;
+  /** A bounded excerpt of the body, or of the raw event stream. */
+  excerpt?: string;
+  /** Why the exchange did not complete, when it did not. */
+  failure?: string;
+}
+
+export interface ReportFinding {
+  check: string;
+  severity: Severity;
+  kind: string;
+  title: string;
+  message: string;
+  /** check | route | kind: never built from generated values, so baselines match across seeds. */
+  dedupeKey: string;
+  route?: string;
+  pointer?: string;
+  event?: number;
+  /** The case that showed it: its label and its position in the plan. */
+  case?: { id: number; label: string; purpose: string };
+  request?: ReportRequest;
+  response?: ReportResponse;
+  /** A curl command that replays the exchange (token as $HF_TOKEN), where one exchange shows it. */
+  reproduce?: string;
+  /** Set when the request was shrunk from a larger failing one. */
+  shrunk?: { from: number; to: number; requests: number };
+  seed: number;
+  /** In the baseline (`--baseline`): known, does not fail the run. */
+  known?: boolean;
+  /** Matched a suppression (`--suppress`): its reason. Listed, never hidden; does not fail the run. */
+  suppressed?: string;
+}
+
+export interface ReportCheck {
+  id: string;
+  severity: Severity;
+  title: string;
+  status: CheckStatus;
+  /** Why it was skipped or errored. */
+  reason?: string;
+  /** Exchanges (or scenario groups) it judged. */
+  cases: number;
+  violations: number;
+  warnings: number;
+}
+
+export interface TgcReport {
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  tool: { name: 'tgc'; version: string };
+  target: { url: string; api: 'tgi' | 'hf'; builtIn: boolean };
+  seed: number;
+  startedAt: string;
+  durationMs: number;
+  interrupted: boolean;
+  /** Server limits used, and where each came from. */
+  limits: Record<string, { value: number | boolean; source: 'user' | 'info' | 'learned' | 'default' }>;
+  summary: {
+    checks: number;
+    cases: number;
+    requests: number;
+    violations: number;
+    warnings: number;
+    /** Violations in the baseline. */
+    known: number;
+    /** Violations matched by a suppression (absent when no suppressions were given). May overlap `known`. */
+    suppressed?: number;
+    /** Cases skipped (load, budget), each with its reason in `skipped`. */
+    skippedCases: number;
+  };
+  checks: ReportCheck[];
+  findings: ReportFinding[];
+  skipped: { case: string; reason: string }[];
+  /** Per-request timings, for latency and time-to-first-token charts. */
+  timings: { route: string; status?: number; totalMs: number; firstByteMs?: number; firstEventMs?: number }[];
+  /** Which parameters (and boundary values) the run exercised. */
+  coverage: Record<string, { sent: number; boundaries: number }>;
+  /**
+   * With `--baseline`: dedupeKeys of the baseline's violations that this run no longer shows,
+   * among the checks it ran. Absent without a baseline.
+   */
+  fixed?: string[];
+  /** With `--suppress`: the rules applied, each with how many findings it matched. */
+  suppressions?: ReportSuppression[];
+}
+
+/** A rule a team decided to accept: findings of `check` (on `route`, when given) are suppressed. */
+export interface ReportSuppression {
+  check: string;
+  route?: string;
+  reason: string;
+  /** Findings it matched in this run (0: the rule may be stale). */
+  matched: number;
+}
+
+/**
+ * Violations that fail the run: neither known (in the baseline) nor suppressed. The exit code
+ * follows this number; warnings never count.
+ */
+export function failingViolations(report: Pick<TgcReport, 'findings'>): number {
+  let n = 0;
+  for (const f of report.findings) if (f.severity === 'violation' && f.known !== true && f.suppressed === undefined) n++;
+  return n;
+}
+
+/** One finding per dedupeKey, in first-seen order, with how often the key was seen. */
+export function findingsByKind(findings: readonly ReportFinding[]): { finding: ReportFinding; count: number }[] {
+  const byKey = new Map<string, { finding: ReportFinding; count: number }>();
+  for (const f of findings) {
+    const entry = byKey.get(f.dedupeKey);
+    if (entry) entry.count++;
+    else byKey.set(f.dedupeKey, { finding: f, count: 1 });
+  }
+  return [...byKey.values()];
+}
