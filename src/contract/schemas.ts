@@ -93,15 +93,35 @@ async function compileAll(): Promise<CompiledSchemas> {
   const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
   const addFormats = addFormatsModule as unknown as { default: (a: Ajv2020) => void };
   addFormats.default(ajv);
-  const out = {} as Record<SchemaName, CompiledSchema>;
   for (const name of SCHEMA_NAMES) {
-    const schema = document.components.schemas[name];
-    if (schema === undefined) throw new Error(`[tgc] spec/openapi.yaml has no components.schemas.${name}`);
-    const clean = stripAnnotations(schema) as object;
-    out[name] = {
-      lenient: ajv.compile(clean),
-      strict: ajv.compile(closeObjects(clean) as object),
-    };
+    if (document.components.schemas[name] === undefined) {
+      throw new Error(`[tgc] spec/openapi.yaml has no components.schemas.${name}`);
+    }
   }
+  // Compiled on first use: a command that validates only responses never pays for the others.
+  const compiled = new Map<SchemaName, CompiledSchema>();
+  const compile = (name: SchemaName): CompiledSchema => {
+    let c = compiled.get(name);
+    if (!c) {
+      const clean = stripAnnotations(document.components.schemas[name]) as object;
+      c = { lenient: ajv.compile(clean), strict: lazy(() => ajv.compile(closeObjects(clean) as object)) };
+      compiled.set(name, c);
+    }
+    return c;
+  };
+  const out = {} as Record<SchemaName, CompiledSchema>;
+  for (const name of SCHEMA_NAMES) Object.defineProperty(out, name, { get: () => compile(name), enumerable: true });
   return out;
+}
+
+/** A validate function compiled when first called. */
+function lazy(make: () => ValidateFunction): ValidateFunction {
+  let fn: ValidateFunction | undefined;
+  const call = ((data: unknown) => {
+    fn ??= make();
+    const ok = fn(data);
+    call.errors = fn.errors;
+    return ok;
+  }) as ValidateFunction;
+  return call;
 }
