@@ -8,16 +8,36 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['src/**/*.test.ts'],
-          exclude: ['src/**/*.e2e.test.ts'],
+          exclude: ['src/**/*.e2e.test.ts', 'src/**/*.browser.test.ts'],
           testTimeout: 30_000,
         },
       },
       {
         test: {
           name: 'e2e',
-          include: ['src/**/*.e2e.test.ts', 'test/**/*.e2e.test.ts'],
+          include: ['src/**/*.e2e.test.ts', 'test/**/*.e2e.test.ts', 'suites/**/*.e2e.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        // report.html in a real browser (Debian's chromium + playwright-core); skips where it is absent.
+        test: {
+          name: 'browser',
+          include: ['src/**/*.browser.test.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      },
+      {
+        // The contract as vitest suites, against TGC_URL (or the reference server in-process).
+        test: {
+          name: 'suites',
+          include: ['suites/**/*.test.ts'],
+          exclude: ['suites/**/*.e2e.test.ts'],
+          testTimeout: 30_000,
+          // One conformance run in beforeAll: a slow server needs minutes.
+          hookTimeout: 900_000,
         },
       },
     ],

@@ -58,6 +58,28 @@ export type { CheckOutcome, InspectResult } from './engine/inspect-exchange.js';
 export { inspectExchange } from './engine/inspect-exchange.js';
 export { formatExchangeLine, parseExchangeLine } from './engine/exchange-lines.js';
 
+// The conformance engine, as `tgc run` and the vitest suites drive it
+export type { Api, KnownServerLimits, RunOptions } from './engine/options.js';
+export { RUN_DEFAULTS, TGI_DEFAULT_LIMITS } from './engine/options.js';
+export type { RunEvent, RunHooks } from './engine/run.js';
+export { runConformance, TargetUnreachableError } from './engine/run.js';
+export type { TransportLimits } from './transport/index.js';
+export { DEFAULT_LIMITS } from './transport/index.js';
+export { scenarioChecks } from './checks/index.js';
+export type { ScenarioCheck } from './checks/check.js';
+
+// Reports
+export type { ReportCheck, ReportFinding, TgcReport } from './report/report.js';
+export { failingViolations, REPORT_SCHEMA_VERSION } from './report/report.js';
+export type { BuiltinReporter } from './report/index.js';
+export { reporters, reportFileNames } from './report/index.js';
+export { applySuppressions, parseSuppressions } from './report/suppressions.js';
+export { applyBaseline, baselineKeys } from './report/baseline.js';
+
+// The reference server
+export type { ReferenceServer, ReferenceServerOptions } from './reference/index.js';
+export { createHandlers, faults, startReferenceServer } from './reference/index.js';
+
 // Request generators (fast-check)
 export type { ValidGenerateRequestConstraints } from './arbitraries/valid-generate-request.js';
 export { validGenerateRequest } from './arbitraries/valid-generate-request.js';

@@ -75,8 +75,9 @@ Examples:
     .option('--max-total-tokens <n>', "the server's max_total_tokens")
     .option('--no-grammar', 'the server runs without grammar support')
     .option('--report-dir <dir>', 'where reports go', 'reports')
-    .option('--format <list>', 'report files to write, comma-separated: json,md')
+    .option('--format <list>', 'report files to write, comma-separated: json,junit,md,html (default: all)')
     .option('--baseline <file>', 'violations already in this earlier report.json do not fail the run')
+    .option('--suppress <file>', 'JSON rules accepted by your team: {check, route?, reason}; matches are listed, never hidden')
     .option('--record <file>', 'write every exchange as JSON Lines (tgc validate exchanges reads it)')
     .addHelpText(
       'after',

@@ -11,16 +11,14 @@ import { RUN_DEFAULTS, type Api, type KnownServerLimits, type RunOptions } from 
 import { runConformance, TargetUnreachableError, type RunEvent } from '../engine/run.js';
 import { startReferenceServer } from '../reference/index.js';
 import { applyBaseline, baselineKeys } from '../report/baseline.js';
-import { renderJsonReport } from '../report/json.js';
-import { renderMarkdownReport } from '../report/markdown.js';
-import type { TgcReport } from '../report/report.js';
+import { appendGithubSummary } from '../report/github-summary.js';
+import { BUILTIN_REPORTERS, isBuiltinReporter, reportFileNames, reporters, type BuiltinReporter } from '../report/index.js';
+import { failingViolations, type TgcReport } from '../report/report.js';
 import { createScrubber } from '../report/scrub.js';
+import { applySuppressions, parseSuppressions, type Suppression } from '../report/suppressions.js';
 import { EXIT, TgcInputError } from './errors.js';
 import type { CliIo } from './io.js';
 
-export const REPORT_FORMATS = ['json', 'md'] as const;
-/** Formats the contract names that this version does not write yet. */
-const LATER_FORMATS = ['junit', 'html'];
 
 export interface RawRunOptions {
   url?: string;
@@ -51,6 +49,7 @@ export interface RawRunOptions {
   reportDir: string;
   format?: string;
   baseline?: string;
+  suppress?: string;
   record?: string;
 }
 
@@ -62,6 +61,7 @@ export async function runCommand(raw: RawRunOptions, io: CliIo, knownCheckIds: r
   const options = parseRunOptions(raw, token, knownCheckIds);
   const reportDir = path.resolve(io.cwd, raw.reportDir);
   const baseline = raw.baseline !== undefined ? await readBaseline(raw.baseline, io.cwd) : undefined;
+  const suppressions = raw.suppress !== undefined ? await readSuppressions(raw.suppress, io.cwd, knownCheckIds) : undefined;
   await ensureWritableDir(reportDir, raw.reportDir);
   const recordFile = raw.record !== undefined ? path.resolve(io.cwd, raw.record) : undefined;
   if (recordFile) await writeFile(recordFile, '').catch((e: NodeJS.ErrnoException) => {
@@ -114,28 +114,42 @@ export async function runCommand(raw: RawRunOptions, io: CliIo, knownCheckIds: r
     await flushing;
   }
 
+  // Suppressions first: a suppressed violation is neither new nor known.
+  const unused = suppressions ? applySuppressions(report, suppressions).unused : [];
   const baselineOutcome = baseline ? applyBaseline(report, baseline) : undefined;
-  await writeReports(report, formats, reportDir, scrub);
+  for (const f of formats) await writeFile(path.join(reportDir, reportFileNames[f]), scrub(reporters[f](report)));
+  await appendGithubSummary(scrub(reporters.md(report)), { env: io.env, append: (file, text) => appendFile(file, text) });
   printSummary(report, out, baselineOutcome?.fixed ?? []);
-  out(`tgc: reports in ${path.relative(io.cwd, reportDir) || '.'}/ (${formats.map((f) => (f === 'md' ? 'report.md' : `report.${f}`)).join(', ')})\n`);
+  for (const u of unused) out(`tgc: suppression never used: ${JSON.stringify(u)}\n`);
+  out(`tgc: reports in ${path.relative(io.cwd, reportDir) || '.'}/ (${formats.map((f) => reportFileNames[f]).join(', ')})\n`);
 
   if (report.interrupted) return EXIT.interrupted;
   if (report.checks.some((c) => c.status === 'error')) return EXIT.cannotTest;
-  const failing = baselineOutcome ? baselineOutcome.newViolations : report.summary.violations;
-  return failing > 0 ? EXIT.violations : EXIT.ok;
+  return failingViolations(report) > 0 ? EXIT.violations : EXIT.ok;
 }
 
-function parseFormats(text: string | undefined): (typeof REPORT_FORMATS)[number][] {
-  if (text === undefined) return [...REPORT_FORMATS];
+function parseFormats(text: string | undefined): BuiltinReporter[] {
+  if (text === undefined) return [...BUILTIN_REPORTERS];
   const list = text.split(',').map((s) => s.trim()).filter(Boolean);
   for (const f of list) {
-    if (LATER_FORMATS.includes(f)) throw new TgcInputError(`--format ${f}: this version of tgc writes ${REPORT_FORMATS.join(', ')} only`);
-    if (!(REPORT_FORMATS as readonly string[]).includes(f)) {
-      throw new TgcInputError(`--format: unknown format "${f}" (choose from ${REPORT_FORMATS.join(', ')})`);
-    }
+    if (!isBuiltinReporter(f)) throw new TgcInputError(`--format: unknown format "${f}" (choose from ${BUILTIN_REPORTERS.join(', ')})`);
   }
   if (list.length === 0) throw new TgcInputError('--format: no format given');
-  return list as (typeof REPORT_FORMATS)[number][];
+  return [...new Set(list)] as BuiltinReporter[];
+}
+
+async function readSuppressions(file: string, cwd: string, knownCheckIds: readonly string[]): Promise<Suppression[]> {
+  let text: string;
+  try {
+    text = await readFile(path.resolve(cwd, file), 'utf8');
+  } catch (e) {
+    throw new TgcInputError(`cannot read suppressions ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  try {
+    return parseSuppressions(text, knownCheckIds);
+  } catch (e) {
+    throw new TgcInputError(`suppressions ${file}: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }
 
 function int(value: string | undefined, flag: string, fallback: number, min = 1): number {
@@ -236,18 +250,6 @@ async function ensureWritableDir(dir: string, shown: string): Promise<void> {
   }
 }
 
-async function writeReports(
-  report: TgcReport,
-  formats: readonly string[],
-  dir: string,
-  scrub: (text: string) => string,
-): Promise<void> {
-  for (const f of formats) {
-    if (f === 'json') await writeFile(path.join(dir, 'report.json'), renderJsonReport(report, scrub));
-    if (f === 'md') await writeFile(path.join(dir, 'report.md'), scrub(renderMarkdownReport(report)));
-  }
-}
-
 function printSummary(report: TgcReport, out: (line: string) => void, fixed: readonly string[]): void {
   const width = Math.max(...report.checks.map((c) => c.id.length), 5);
   out('\n');
@@ -264,7 +266,8 @@ function printSummary(report: TgcReport, out: (line: string) => void, fixed: rea
   for (const f of violations) {
     if (shown.has(f.dedupeKey)) continue;
     shown.add(f.dedupeKey);
-    out(`  ${f.known ? '[known] ' : ''}${f.check} ${f.route ?? ''}: ${f.message}\n`);
+    const mark = f.suppressed !== undefined ? `[suppressed: ${f.suppressed}] ` : f.known ? '[known] ' : '';
+    out(`  ${mark}${f.check} ${f.route ?? ''}: ${f.message}\n`);
     if (f.case) out(`    case: ${f.case.label}\n`);
     if (f.reproduce) out(`    reproduce: ${f.reproduce}\n`);
   }

@@ -24,7 +24,7 @@ describe('planCases', () => {
   });
 
   it('draws --max-examples random requests per route, streams included', () => {
-    const positive = planCases(base).filter((c) => c.expectation.purpose === 'positive');
+    const positive = planCases(base).filter((c) => c.expectation.label?.startsWith('random valid request'));
     expect(positive).toHaveLength(4 * 5);
     expect(new Set(positive.map((c) => c.route))).toEqual(new Set(['POST /generate', 'POST /generate_stream', 'POST /']));
     const streamed = positive.filter((c) => c.route === 'POST /' && (c.body as { stream?: boolean }).stream === true);
@@ -38,6 +38,13 @@ describe('planCases', () => {
     const wanted = contractRuleIds().filter((id) => !['14', '15', '16', '19', 'o', 'b1'].includes(id));
     for (const id of wanted) expect(rules, `rule ${id}`).toContain(id);
     expect(rules).toContain('pre-handler');
+  });
+
+  it('always covers each feature, whatever the seed', () => {
+    const labels = planCases(base).filter((c) => c.expectation.label?.startsWith('feature:')).map((c) => c.expectation.label);
+    expect(labels).toEqual(expect.arrayContaining(['feature: sampling with a seed beyond 2^53', 'feature: best_of 2', 'feature: a regex grammar', 'feature: a json grammar']));
+    const noGrammar = planCases({ ...base, limits: { ...base.limits, grammarSupported: false } });
+    expect(noGrammar.some((c) => c.expectation.label === 'feature: a regex grammar')).toBe(false);
   });
 
   it('never sends best_of rules on a stream, where s1 answers first', () => {

@@ -69,6 +69,7 @@ export function planCases(options: PlanOptions): Case[] {
   const cases: Omit<Case, 'id'>[] = [
     // First: a loading model is met only early in a run.
     ...serverlessCases(options),
+    ...featureCases(options),
     ...positiveCases(options),
     ...boundaryCases(options),
     ...negativeCases(options),
@@ -101,6 +102,65 @@ function positiveCases(options: PlanOptions): Omit<Case, 'id'>[] {
       });
     }
   });
+  return out;
+}
+
+/**
+ * One request per feature of the API, whatever the seed: random requests cover combinations, but
+ * a conformance run must always exercise a u64 seed beyond 2^53, best_of, prefill, top tokens,
+ * stop sequences, grammars and streams long enough to judge their timing.
+ */
+function featureCases(options: PlanOptions): Omit<Case, 'id'>[] {
+  const l = options.limits;
+  const { nonStream, stream } = targets(options.api);
+  const topN = Math.min(3, l.maxTopNTokens);
+  const features: { label: string; parameters: Record<string, ExactJson>; streamed?: boolean; route?: RouteName }[] = [
+    { label: 'sampling with a seed beyond 2^53', parameters: { do_sample: true, seed: 18446744073709551557n, details: true, max_new_tokens: 8 } },
+    { label: 'sampling with seed 0', parameters: { do_sample: true, seed: 0, details: true, max_new_tokens: 8 } },
+    { label: 'greedy with prefill and top tokens', parameters: { details: true, decoder_input_details: true, ...(topN > 0 ? { top_n_tokens: topN } : {}), max_new_tokens: 8 } },
+    { label: 'return_full_text with truncate', parameters: { details: true, return_full_text: true, truncate: 2, max_new_tokens: 8 } },
+    { label: 'a stop sequence', parameters: { details: true, stop: ['e', ' the'], max_new_tokens: 16 } },
+    { label: 'temperature, top_k, top_p, typical_p and penalties', parameters: { details: true, do_sample: true, temperature: 0.7, top_k: 20, top_p: 0.9, typical_p: 0.95, repetition_penalty: 1.2, frequency_penalty: 0.5, seed: 7, max_new_tokens: 8 } },
+    { label: 'a stream with details and top tokens', streamed: true, parameters: { details: true, ...(topN > 0 ? { top_n_tokens: topN } : {}), max_new_tokens: 16 } },
+    { label: 'a sampled stream with a seed', streamed: true, parameters: { details: true, do_sample: true, seed: 42, max_new_tokens: 16 } },
+    { label: 'a stream without details', streamed: true, parameters: { max_new_tokens: 16 } },
+  ];
+  if (l.maxBestOf >= 2) {
+    features.push({ label: 'best_of 2', parameters: { details: true, best_of: 2, do_sample: true, max_new_tokens: 8 } });
+  }
+  if (l.grammarSupported) {
+    features.push(
+      { label: 'a regex grammar', parameters: { details: true, grammar: { type: 'regex', value: '[a-z]{1,8}' }, max_new_tokens: 16 } },
+      {
+        label: 'a json grammar',
+        parameters: {
+          details: true,
+          grammar: { type: 'json', value: { type: 'object', properties: { a: { type: 'integer' } }, required: ['a'] } },
+          max_new_tokens: 24,
+        },
+      },
+    );
+  }
+  const out: Omit<Case, 'id'>[] = features.map((f) => {
+    const target = f.streamed ? stream : nonStream;
+    return {
+      route: target.route,
+      body: withStream({ inputs: PROMPT, parameters: f.parameters }, target.route, target.streamed),
+      auth: 'default' as const,
+      expectation: { outcome: 'accept' as const, purpose: 'positive' as const, label: `feature: ${f.label}` },
+    };
+  });
+  if (options.api === 'tgi') {
+    // TGI's compat route, both ways: an array, or a stream chosen by the body.
+    for (const streamed of [false, true]) {
+      out.push({
+        route: 'POST /',
+        body: { inputs: PROMPT, parameters: { details: true, max_new_tokens: 12 }, stream: streamed },
+        auth: 'default',
+        expectation: { outcome: 'accept', purpose: 'positive', label: `feature: POST / with stream ${String(streamed)}` },
+      });
+    }
+  }
   return out;
 }
 

@@ -27,7 +27,7 @@ export function renderMarkdownReport(report: TgcReport): string {
   lines.push('| check | status | cases | violations | warnings | note |', '|---|---|---:|---:|---:|---|');
   for (const c of report.checks) {
     const { status, note } = checkCell(c, report.findings);
-    lines.push(`| ${code(c.id)} | ${status} | ${c.cases} | ${c.violations} | ${c.warnings} | ${note} |`);
+    lines.push(`| ${code(c.id, true)} | ${status} | ${c.cases} | ${c.violations} | ${c.warnings} | ${note} |`);
   }
 
   const violations = findingsByKind(report.findings.filter((f) => f.severity === 'violation'));
@@ -35,9 +35,9 @@ export function renderMarkdownReport(report: TgcReport): string {
     lines.push('', '## Violations (one per kind)', '');
     for (const { finding: f, count } of violations) {
       const mark = f.suppressed !== undefined ? '(suppressed) ' : f.known ? '(known) ' : '';
-      lines.push(`### ${mark}${code(f.check)} ${text(f.route ?? '')}: ${text(f.title)}`, '');
+      lines.push(`### ${mark}${code(f.check)} ${text(f.route ?? '(scenario)')}: ${text(f.title)}`, '');
       if (f.suppressed !== undefined) lines.push(`Suppressed: ${text(f.suppressed)}`, '');
-      lines.push(text(f.message), '');
+      lines.push(para(f.message), '');
       const seen = count > 1 ? ` (${count} times)` : '';
       if (f.case) lines.push(`Case: ${text(f.case.label)}${seen}`, '');
       else if (seen) lines.push(`Seen${seen}.`, '');
@@ -55,7 +55,7 @@ export function renderMarkdownReport(report: TgcReport): string {
     lines.push('', '## Warnings (one per kind; they do not fail the run)', '');
     for (const { finding: f, count } of warnings) {
       const suppressed = f.suppressed !== undefined ? ` (suppressed: ${text(f.suppressed)})` : '';
-      lines.push(`- ${code(f.check)} ${text(f.route ?? '')}: ${text(f.message)}${count > 1 ? ` (${count} times)` : ''}${suppressed}`);
+      lines.push(`- ${code(f.check)} ${text(f.route ?? '(scenario)')}: ${text(f.message)}${count > 1 ? ` (${count} times)` : ''}${suppressed}`);
     }
   }
 
@@ -97,17 +97,22 @@ function text(value: string): string {
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/[\\`*_[\]|#!~]/g, (c) => `\\${c}`)
+    .replace(/[\\`*[\]|]/g, (c) => `\\${c}`)
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
-/** A code span that no backtick inside the value can close; pipes escaped for tables. */
-function code(value: string): string {
+/** Text that starts a line: it must not start a heading or a list either. */
+function para(value: string): string {
+  return text(value).replace(/^(#|[-+=]|\d+[.)])/, '\\$1');
+}
+
+/** A code span that no backtick inside the value can close; pipes escaped in table cells. */
+function code(value: string, inTable = false): string {
   const one = value.replace(/\r?\n|\r/g, ' ');
   const longest = Math.max(0, ...(one.match(/`+/g) ?? []).map((m) => m.length));
   const fence = '`'.repeat(longest + 1);
   const pad = one.startsWith('`') || one.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${one.replace(/\|/g, '\\|')}${pad}${fence}`;
+  return `${fence}${pad}${inTable ? one.replace(/\|/g, '\\|') : one}${pad}${fence}`;
 }
 
 /** A fenced block that no backtick run inside the value can close. */

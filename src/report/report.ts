@@ -94,7 +94,7 @@ export interface TgcReport {
   /** Per-request timings, for latency and time-to-first-token charts. */
   timings: { route: string; status?: number; totalMs: number; firstByteMs?: number; firstEventMs?: number }[];
   /** Which parameters (and boundary values) the run exercised. */
-  coverage: Record<string, { sent: number; boundaries: number }>;
+  coverage: Record<string, ParameterCoverage>;
   /**
    * With `--baseline`: dedupeKeys of the baseline's violations that this run no longer shows,
    * among the checks it ran. Absent without a baseline.
@@ -102,6 +102,15 @@ export interface TgcReport {
   fixed?: string[];
   /** With `--suppress`: the rules applied, each with how many findings it matched. */
   suppressions?: ReportSuppression[];
+}
+
+export interface ParameterCoverage {
+  /** Requests that set the parameter. */
+  sent: number;
+  /** Of those, boundary cases of this parameter. */
+  boundaries: number;
+  /** The boundary values sent, as the cases label them (`0.0`, `1.0 - 1e-7`, …). */
+  values?: string[];
 }
 
 /** A rule a team decided to accept: findings of `check` (on `route`, when given) are suppressed. */
