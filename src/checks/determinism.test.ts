@@ -83,7 +83,7 @@ describe('determinism', () => {
 
   it('is listed with unique ids', () => {
     const ids = scenarioChecks.map((c) => c.id);
-    expect(ids).toEqual(['determinism', 'stream-equivalence']);
+    expect(ids).toEqual(['determinism', 'stream-equivalence', 'stream-incremental']);
     expect(new Set(ids).size).toBe(ids.length);
   });
 });

@@ -178,7 +178,7 @@ export const grammarAdherence: CheckDefinition = {
   title: 'grammar-constrained output matches its grammar',
   rule:
     'With a grammar, an output that ended with the end-of-sequence token (finish_reason eos_token) fully matches the regex, or parses as JSON that satisfies the JSON Schema (draft 2020-12); outputs cut by length or a stop string are not judged.',
-  source: 'tgi-behavior.md §2a (grammar: json, json_object, regex, json_schema) and §2c rules 17-19; §2b N-2 (a generation cut by max_new_tokens is unfinished); TGI router/src/validation.rs:351-399',
+  source: 'tgi-behavior.md §2a (grammar: json, json_object, regex, json_schema) and §2c rules 17-19; tgi-behavior.md §2b N-2 (a generation cut by max_new_tokens is unfinished); TGI router/src/validation.rs:351-399',
   appliesTo: 'both',
   kinds: KINDS,
   run(view): CheckResult {

@@ -112,8 +112,8 @@ Examples:
   tgc mock --check-client --latency-ms 20   # report what a client under development gets wrong
   tgc mock --fault stream-index-from-zero   # a deliberately broken server`,
     )
-    .action(async (opts: Record<string, string | boolean | undefined>) => {
-      exitCode = await mockCommand(opts, io);
+    .action(async (opts: Record<string, string | boolean | undefined>, cmd: Command) => {
+      exitCode = await mockCommand(opts, io, (key) => cmd.getOptionValueSource(key) === 'cli');
     });
 
   program

@@ -114,11 +114,12 @@ function featureCases(options: PlanOptions): Omit<Case, 'id'>[] {
   const l = options.limits;
   const { nonStream, stream } = targets(options.api);
   const topN = Math.min(3, l.maxTopNTokens);
-  const features: { label: string; parameters: Record<string, ExactJson>; streamed?: boolean; route?: RouteName }[] = [
+  const features: { label: string; inputs?: string; parameters: Record<string, ExactJson>; streamed?: boolean }[] = [
     { label: 'sampling with a seed beyond 2^53', parameters: { do_sample: true, seed: 18446744073709551557n, details: true, max_new_tokens: 8 } },
     { label: 'sampling with seed 0', parameters: { do_sample: true, seed: 0, details: true, max_new_tokens: 8 } },
     { label: 'greedy with prefill and top tokens', parameters: { details: true, decoder_input_details: true, ...(topN > 0 ? { top_n_tokens: topN } : {}), max_new_tokens: 8 } },
     { label: 'return_full_text with truncate', parameters: { details: true, return_full_text: true, truncate: 2, max_new_tokens: 8 } },
+    { label: 'a prompt beyond the BMP (code points, not UTF-16 units)', inputs: 'Pour déguster un ortolan 🤗', parameters: { details: true, max_new_tokens: 8 } },
     { label: 'a stop sequence', parameters: { details: true, stop: ['e', ' the'], max_new_tokens: 16 } },
     { label: 'temperature, top_k, top_p, typical_p and penalties', parameters: { details: true, do_sample: true, temperature: 0.7, top_k: 20, top_p: 0.9, typical_p: 0.95, repetition_penalty: 1.2, frequency_penalty: 0.5, seed: 7, max_new_tokens: 8 } },
     { label: 'a stream with details and top tokens', streamed: true, parameters: { details: true, ...(topN > 0 ? { top_n_tokens: topN } : {}), max_new_tokens: 16 } },
@@ -145,7 +146,7 @@ function featureCases(options: PlanOptions): Omit<Case, 'id'>[] {
     const target = f.streamed ? stream : nonStream;
     return {
       route: target.route,
-      body: withStream({ inputs: PROMPT, parameters: f.parameters }, target.route, target.streamed),
+      body: withStream({ inputs: f.inputs ?? PROMPT, parameters: f.parameters }, target.route, target.streamed),
       auth: 'default' as const,
       expectation: { outcome: 'accept' as const, purpose: 'positive' as const, label: `feature: ${f.label}` },
     };

@@ -16,8 +16,11 @@ export interface DecodeOptions {
   sse?: SseDecoderLimits;
 }
 
-/** Statuses where a text/plain body is the correct rejection (verdict-policy item 6). */
-const PLAIN_TEXT_REJECTIONS = new Set([400, 413, 415, 422]);
+/**
+ * Statuses where a non-JSON body is correct: axum's text/plain rejections (400, 413, 415, 422)
+ * and TGI's empty 401, or a gateway's 403 (verdict-policy items 6, 19).
+ */
+const PLAIN_TEXT_REJECTIONS = new Set([400, 401, 403, 413, 415, 422]);
 
 export function decodeExchange(raw: RecordedExchange, contract: Contract, options: DecodeOptions = {}): ExchangeView {
   const decodeFindings: Finding[] = [];

@@ -141,9 +141,22 @@ export function createHandlers(options: ReferenceServerOptions = {}): HttpHandle
 }
 
 /** Authentication, then the route, then the check-client report. */
-async function handle(state: ServerState, x: Exchange, fn: (x: Exchange) => Promise<Response>): Promise<Response> {
+async function handle(state: ServerState, given: Exchange, fn: (x: Exchange) => Promise<Response>): Promise<Response> {
+  const fault = state.o.fault;
+  let x = given;
+  if (fault?.transformRequestHeaders) {
+    const headers = new Headers(x.request.headers);
+    fault.transformRequestHeaders(headers, { route: x.route, stream: false, status: 200, requestHeaders: x.request.headers });
+    x = { ...x, request: new Request(x.request, { headers }) };
+  }
   let response: Response;
-  if (!authorized(state.o.apiKey, x.request.headers.get('authorization'))) {
+  const authorization = x.request.headers.get('authorization');
+  let allowed = authorized(state.o.apiKey, authorization);
+  if (state.o.apiKey !== undefined && fault?.authorize) {
+    const actx = { route: x.route, stream: false, status: allowed ? 200 : 401, requestHeaders: x.request.headers, authorization };
+    allowed = fault.authorize(allowed, actx);
+  }
+  if (!allowed) {
     x.findings.push(authFinding());
     response =
       state.o.profile === 'hf'
@@ -215,8 +228,19 @@ function structOf(kind: GenerateKind): RequestStruct {
 }
 
 async function generateRoute(state: ServerState, x: Exchange, kind: GenerateKind): Promise<Response> {
-  const body = await readRequestBody(x.request, state.o.payloadLimit, structOf(kind));
+  const body = await readBody(state, x, structOf(kind));
   return answer(state, x, kind, body);
+}
+
+/** readRequestBody, through the fault's transformRequestText hook when there is one. */
+async function readBody(state: ServerState, x: Exchange, struct: RequestStruct): Promise<BodyResult> {
+  const hook = state.o.fault?.transformRequestText;
+  if (!hook) return readRequestBody(x.request, state.o.payloadLimit, struct);
+  const text = hook(await x.request.text(), { route: x.route, stream: false, status: 200, requestHeaders: x.request.headers });
+  const headers = new Headers(x.request.headers);
+  headers.delete('content-length');
+  const request = new Request(x.request.url, { method: x.request.method, headers, body: text });
+  return readRequestBody(request, state.o.payloadLimit, struct);
 }
 
 /** The seed document's endpoint: loading, cache, then TGI's compat route. */
@@ -225,7 +249,11 @@ async function hfRoute(state: ServerState, x: Exchange): Promise<Response> {
   x.findings.push(...booleanHeaderFinding('x-use-cache', headers.get('x-use-cache')));
   x.findings.push(...booleanHeaderFinding('x-wait-for-model', headers.get('x-wait-for-model')));
   const id = decodeURIComponent(new URL(x.request.url).pathname.replace(/^\/models\//, ''));
-  const remaining = state.loadingRemainingMs();
+  const faithfulRemaining = state.loadingRemainingMs();
+  const loadingHook = state.o.fault?.loadingMs;
+  const remaining = loadingHook
+    ? loadingHook(faithfulRemaining, { route: x.route, stream: false, status: faithfulRemaining > 0 ? 503 : 200, requestHeaders: headers })
+    : faithfulRemaining;
   if (remaining > 0) {
     if (isTrue(headers.get('x-wait-for-model'))) {
       await delay(remaining, x.request.signal);
@@ -234,7 +262,7 @@ async function hfRoute(state: ServerState, x: Exchange): Promise<Response> {
       return json(state, 503, body, {}, { route: x.route, stream: false });
     }
   }
-  const parsed = await readRequestBody(x.request, state.o.payloadLimit, 'CompatGenerateRequest');
+  const parsed = await readBody(state, x, 'CompatGenerateRequest');
   // The cache is keyed by model and body: a sampling request without a seed is answered from it
   // too, which is why the seed document tells clients of nondeterministic models to send
   // `x-use-cache: false`.
@@ -274,7 +302,7 @@ function reportBody(state: ServerState, x: Exchange, kind: GenerateKind, body: B
 }
 
 async function answer(state: ServerState, x: Exchange, kind: GenerateKind, body: BodyResult): Promise<Response> {
-  const fctx: FaultContext = { route: x.route, stream: false, status: 200 };
+  const fctx: FaultContext = { route: x.route, stream: false, status: 200, requestHeaders: x.request.headers };
   reportBody(state, x, kind, body);
   if (!body.ok) return plain(state, body.status, body.message, { ...fctx, status: body.status });
   const req = body.request;
@@ -282,7 +310,10 @@ async function answer(state: ServerState, x: Exchange, kind: GenerateKind, body:
   const fault = state.o.fault;
   const reqCtx: FaultContext = { ...fctx, stream: ctx.stream, request: req };
   if (fault?.overrideValidation) ctx.decide = (failure) => fault.overrideValidation?.(failure, reqCtx) ?? null;
-  return ctx.stream ? streamAnswer(state, x, req, ctx, reqCtx) : jsonAnswer(state, x, kind, req, ctx, reqCtx);
+  // A broken server's own rule, before TGI's (faults/: a valid request rejected).
+  const own = fault?.rejectRequest?.(req, reqCtx) ?? null;
+  if (own && !ctx.stream) return failureResponse(state, own, reqCtx);
+  return ctx.stream ? streamAnswer(state, x, req, ctx, reqCtx, own) : jsonAnswer(state, x, kind, req, ctx, reqCtx);
 }
 
 function inferenceOptions(state: ServerState, signal: AbortSignal): InferenceOptions {
@@ -354,8 +385,21 @@ async function withKeepAlive<T>(pending: Promise<T>, ms: number, beat: () => voi
 
 const INCOMPLETE_STREAM: ExactJson = { error: 'Incomplete generation stream', error_type: 'incomplete_generation_stream' };
 
-function streamAnswer(state: ServerState, x: Exchange, req: TypedRequest, ctx: ValidationContext, fctx: FaultContext): Response {
+function streamAnswer(
+  state: ServerState,
+  x: Exchange,
+  req: TypedRequest,
+  ctx: ValidationContext,
+  fctx: FaultContext,
+  own: InferFailure | null,
+): Response {
   const fault = state.o.fault;
+  if (fault?.streamFailureAsStatus) {
+    // Validation is pure: run it ahead to answer a failure with its status, as a broken server would.
+    const checked = validateRequest(req, ctx);
+    const failure = own ?? preValidate(req, ctx) ?? (checked.ok ? null : checked.failure);
+    if (failure && fault.streamFailureAsStatus(failure, fctx)) return failureResponse(state, failure, fctx);
+  }
   const abort = new AbortController();
   const onClientGone = (): void => abort.abort(new Error('client disconnected'));
   x.request.signal.addEventListener('abort', onClientGone, { once: true });
@@ -363,7 +407,7 @@ function streamAnswer(state: ServerState, x: Exchange, req: TypedRequest, ctx: V
 
   // Everything after the 200 arrives as events, errors included (server.rs:488-505).
   async function* events(): AsyncGenerator<ExactJson, void, void> {
-    const pre = preValidate(req, ctx);
+    const pre = own ?? preValidate(req, ctx);
     if (pre) {
       yield errorJson(pre);
       return;
@@ -401,7 +445,8 @@ function streamAnswer(state: ServerState, x: Exchange, req: TypedRequest, ctx: V
     }
   }
 
-  const iterator = events();
+  const source = fault?.transformEventSource?.(events(), { ...fctx, signal: abort.signal }) ?? events();
+  const iterator = source[Symbol.asyncIterator]();
   let index = 0;
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -432,7 +477,7 @@ function streamAnswer(state: ServerState, x: Exchange, req: TypedRequest, ctx: V
     },
     async cancel() {
       abort.abort(new Error('stream cancelled'));
-      await iterator.return(undefined).catch(() => undefined);
+      await iterator.return?.(undefined).catch(() => undefined);
     },
   });
   const headers = new Headers(streamHeaders(Array.from(req.inputs).length, state.o.computeType));

@@ -23,7 +23,7 @@ export type {
   ResolvedReferenceOptions,
 } from './options.js';
 export { faults, findFault, composeFaults } from './faults/index.js';
-export type { Fault, FaultContext } from './faults/index.js';
+export type { Fault, FaultContext, FaultMockOptions, FaultRunOptions, StreamFaultContext } from './faults/index.js';
 export { VALIDATION_RULES } from './validation.js';
 export type { InferFailure, RuleId, ValidationRule, ValidRequest } from './validation.js';
 export type { TypedRequest, TypedParameters, TypedGrammar } from './request-body.js';

@@ -1,16 +1,131 @@
-/** The fault catalogue, in the order `tgc mock --list-faults` prints it. */
+/**
+ * The fault catalogue, in the order `tgc mock --list-faults` prints it: one deliberate contract
+ * violation per file, each naming the check expected to catch it (`detectedBy`) and, where the
+ * mock or the run needs more than the defaults, `mockOptions` and `runOptions`.
+ */
 import type { Fault } from './fault.js';
+import { authMissingKeyAccepted } from './auth-missing-key-accepted.js';
+import { authWrongKeyAccepted } from './auth-wrong-key-accepted.js';
+import { bestOfSequencesMissing } from './best-of-sequences-missing.js';
+import { compatRouteNotWrapped } from './compat-route-not-wrapped.js';
+import { detailsMissingGeneratedTokens } from './details-missing-generated-tokens.js';
+import { emptyInputsAccepted } from './empty-inputs-accepted.js';
+import { errorBodyWithoutErrorType } from './error-body-without-error-type.js';
+import { finishReasonEosOnLength } from './finish-reason-eos-on-length.js';
+import { finishReasonWrongEnum } from './finish-reason-wrong-enum.js';
+import { frequencyPenaltyThreeAccepted } from './frequency-penalty-three-accepted.js';
+import { generatedTextDropsLastToken } from './generated-text-drops-last-token.js';
+import { generatedTextRenamed } from './generated-text-renamed.js';
+import { generatedTokensAsString } from './generated-tokens-as-string.js';
 import { generatedTokensOffByOne } from './generated-tokens-off-by-one.js';
+import { grammarOutputOverruns } from './grammar-output-overruns.js';
+import { greedySampled } from './greedy-sampled.js';
+import { hfLoadingWithoutEstimatedTime } from './hf-loading-without-estimated-time.js';
+import { hfWaitForModelIgnored } from './hf-wait-for-model-ignored.js';
+import { logprobPositive } from './logprob-positive.js';
+import { maxNewTokensExceeded } from './max-new-tokens-exceeded.js';
+import { maxNewTokensZeroAccepted } from './max-new-tokens-zero-accepted.js';
+import { parametersNullAccepted } from './parameters-null-accepted.js';
+import { prefillFirstLogprobSet } from './prefill-first-logprob-set.js';
+import { returnFullTextIgnored } from './return-full-text-ignored.js';
+import { seedIgnored } from './seed-ignored.js';
+import { seedRounded } from './seed-rounded.js';
+import { seedZeroRejected } from './seed-zero-rejected.js';
+import { stopOverLimitAccepted } from './stop-over-limit-accepted.js';
+import { stopSequenceReportedOnLength } from './stop-sequence-reported-on-length.js';
+import { streamBestOfAccepted } from './stream-best-of-accepted.js';
+import { streamConnectionReset } from './stream-connection-reset.js';
+import { streamDataFieldMisnamed } from './stream-data-field-misnamed.js';
+import { streamDetailsTooEarly } from './stream-details-too-early.js';
+import { streamErrorAsHttpStatus } from './stream-error-as-http-status.js';
+import { streamEventAfterFinal } from './stream-event-after-final.js';
+import { streamFinalEventMissing } from './stream-final-event-missing.js';
+import { streamFinalTextDuplicatesLastToken } from './stream-final-text-duplicates-last-token.js';
+import { streamHeldBack } from './stream-held-back.js';
 import { streamIndexFromZero } from './stream-index-from-zero.js';
+import { streamIndexGap } from './stream-index-gap.js';
+import { streamInvalidJson } from './stream-invalid-json.js';
+import { streamJsonContentType } from './stream-json-content-type.js';
+import { streamMissingBlankLine } from './stream-missing-blank-line.js';
+import { streamSamplingDiffers } from './stream-sampling-differs.js';
+import { streamStalls } from './stream-stalls.js';
+import { streamTokenMissingSpecial } from './stream-token-missing-special.js';
+import { temperatureZeroAccepted } from './temperature-zero-accepted.js';
+import { topKZeroAccepted } from './top-k-zero-accepted.js';
 import { topPOneAccepted } from './top-p-one-accepted.js';
+import { topTokensListMissing } from './top-tokens-list-missing.js';
+import { validationError400 } from './validation-error-400.js';
+import { validationError500 } from './validation-error-500.js';
+import { xComputeCharactersBytes } from './x-compute-characters-bytes.js';
+import { xComputeCharactersUtf16 } from './x-compute-characters-utf16.js';
+import { xGeneratedTokensOffByOne } from './x-generated-tokens-off-by-one.js';
 
 export const faults: readonly Fault[] = [
-  // validation
+  // validation: invalid input accepted (negative-data-rejection), one class each
   topPOneAccepted,
-  // details
+  temperatureZeroAccepted,
+  topKZeroAccepted,
+  frequencyPenaltyThreeAccepted,
+  maxNewTokensZeroAccepted,
+  streamBestOfAccepted,
+  stopOverLimitAccepted,
+  emptyInputsAccepted,
+  parametersNullAccepted,
+  // validation: valid input rejected; rejections in the wrong form
+  seedZeroRejected,
+  validationError400,
+  validationError500,
+  errorBodyWithoutErrorType,
+  streamErrorAsHttpStatus,
+  // response schema
+  generatedTextRenamed,
+  detailsMissingGeneratedTokens,
+  generatedTokensAsString,
+  finishReasonWrongEnum,
+  compatRouteNotWrapped,
+  // response invariants N-1 … N-11 (N-12: the stream faults below)
   generatedTokensOffByOne,
-  // streams
+  maxNewTokensExceeded,
+  finishReasonEosOnLength,
+  generatedTextDropsLastToken,
+  stopSequenceReportedOnLength,
+  prefillFirstLogprobSet,
+  logprobPositive,
+  topTokensListMissing,
+  bestOfSequencesMissing,
+  seedRounded,
+  returnFullTextIgnored,
+  grammarOutputOverruns,
+  // streams: framing, schema, events (N-12), media type, delivery
+  streamMissingBlankLine,
+  streamDataFieldMisnamed,
+  streamInvalidJson,
+  streamTokenMissingSpecial,
   streamIndexFromZero,
+  streamIndexGap,
+  streamEventAfterFinal,
+  streamFinalEventMissing,
+  streamDetailsTooEarly,
+  streamFinalTextDuplicatesLastToken,
+  streamJsonContentType,
+  streamHeldBack,
+  // the exchange does not complete
+  streamStalls,
+  streamConnectionReset,
+  // headers (N-13)
+  xGeneratedTokensOffByOne,
+  xComputeCharactersUtf16,
+  xComputeCharactersBytes,
+  // auth (mock with an api key, run with --auth-required)
+  authMissingKeyAccepted,
+  authWrongKeyAccepted,
+  // the serverless endpoint (mock --profile hf, run --api hf)
+  hfLoadingWithoutEstimatedTime,
+  hfWaitForModelIgnored,
+  // determinism and stream vs non-stream
+  seedIgnored,
+  greedySampled,
+  streamSamplingDiffers,
 ];
 
 /** The fault named `name`, if any. */
@@ -19,4 +134,4 @@ export function findFault(name: string): Fault | undefined {
 }
 
 export { composeFaults } from './fault.js';
-export type { Fault, FaultContext } from './fault.js';
+export type { Fault, FaultContext, FaultMockOptions, FaultRunOptions, StreamFaultContext } from './fault.js';
