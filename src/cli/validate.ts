@@ -62,9 +62,12 @@ export async function validateCommand(
       }
       continue;
     }
+    // A request that says `"stream": true` went to the seed-style endpoint (POST /, where
+    // return_full_text defaults to true); otherwise a stream is taken as TGI's /generate_stream.
+    const streamRoute = isObject(request) && request['stream'] === true ? 'POST /' : 'POST /generate_stream';
     const exchange: RecordedExchange =
       kind === 'stream'
-        ? { route: 'POST /generate_stream', request: request ?? undefined, status: 200, stream: await readText(file, io.cwd) }
+        ? { route: streamRoute, request: request ?? undefined, status: 200, stream: await readText(file, io.cwd) }
         : { route: 'POST /', request: request ?? undefined, status: 200, response: await readJson(file, io.cwd) };
     artifacts++;
     located.push(...inspect(exchange, contract).map((f) => ({ ...f, file })));
@@ -115,4 +118,8 @@ export function formatLocated(f: LocatedFinding): string {
   const at = f.event !== undefined ? ` event ${f.event}` : '';
   const pointer = f.pointer !== undefined && f.pointer !== '' ? ` ${f.pointer}` : '';
   return `${where}: ${f.severity} ${f.check}${at}${pointer}: ${f.message}`;
+}
+
+function isObject(v: ExactJson | undefined): v is { [key: string]: ExactJson } {
+  return v !== null && v !== undefined && typeof v === 'object' && !Array.isArray(v);
 }
