@@ -81,17 +81,19 @@ export function planCases(options: PlanOptions): Case[] {
 function positiveCases(options: PlanOptions): Omit<Case, 'id'>[] {
   const out: Omit<Case, 'id'>[] = [];
   positiveRoutes(options.api).forEach((r, routeIndex) => {
+    // Building the arbitrary is the costly part: once per route and set of limits.
+    const arbitraries = new Map<string, fc.Arbitrary<unknown>>();
+    const arbitrary = (limits: KnownServerLimits): fc.Arbitrary<unknown> => {
+      const key = JSON.stringify(limits);
+      let arb = arbitraries.get(key);
+      if (!arb) {
+        arb = validGenerateRequest({ route: r.arb, stream: r.stream, limits, maxNewTokens: MAX_NEW_TOKENS, boundedGeneration: true });
+        arbitraries.set(key, arb);
+      }
+      return arb;
+    };
     const draw = (limits: KnownServerLimits, index: number, salt = 0): ExactJson =>
-      fc.sample(
-        validGenerateRequest({
-          route: r.arb,
-          stream: r.stream,
-          limits,
-          maxNewTokens: MAX_NEW_TOKENS,
-          boundedGeneration: true,
-        }),
-        { seed: mix(options.seed, routeIndex * 100_003 + index * 7 + salt), numRuns: 1 },
-      )[0] as unknown as ExactJson;
+      fc.sample(arbitrary(limits), { seed: mix(options.seed, routeIndex * 100_003 + index * 7 + salt), numRuns: 1 })[0] as ExactJson;
     for (let i = 0; i < options.maxExamples; i++) {
       out.push({
         route: r.route,
