@@ -45,10 +45,11 @@ interface Place {
 class Offenders {
   private readonly seen = new Map<Kind, { first: Place; value: number; count: number }>();
 
-  visit(kind: Kind, logprob: number | null, place: Place): void {
+  /** `place` is called only for the first offender of a kind: most tokens never need a pointer. */
+  visit(kind: Kind, logprob: number | null, place: () => Place): void {
     if (logprob === null || !(logprob > EPSILON)) return;
     const entry = this.seen.get(kind);
-    if (entry === undefined) this.seen.set(kind, { first: place, value: logprob, count: 1 });
+    if (entry === undefined) this.seen.set(kind, { first: place(), value: logprob, count: 1 });
     else entry.count++;
   }
 
@@ -64,8 +65,10 @@ class Offenders {
   }
 }
 
-function visitTopTokens(offenders: Offenders, list: readonly Token[], base: string, event?: number): void {
-  list.forEach((t, j) => offenders.visit('top-token-logprob-positive', t.logprob, { pointer: pointer(base, j, 'logprob'), event }));
+function visitTopTokens(offenders: Offenders, list: readonly Token[], base: () => string, event?: number): void {
+  list.forEach((t, j) =>
+    offenders.visit('top-token-logprob-positive', t.logprob, () => ({ pointer: pointer(base(), j, 'logprob'), event })),
+  );
 }
 
 /**
@@ -93,13 +96,13 @@ export const logprobRange: CheckDefinition = {
             const offenders = new Offenders();
             const { tokens, prefill, top_tokens: topTokens } = s.details;
             tokens.forEach((t, i) =>
-              offenders.visit('token-logprob-positive', t.logprob, { pointer: pointer(s.detailsPointer, 'tokens', i, 'logprob') }),
+              offenders.visit('token-logprob-positive', t.logprob, () => ({ pointer: pointer(s.detailsPointer, 'tokens', i, 'logprob') })),
             );
             prefill.forEach((t, i) =>
-              offenders.visit('prefill-logprob-positive', t.logprob, { pointer: pointer(s.detailsPointer, 'prefill', i, 'logprob') }),
+              offenders.visit('prefill-logprob-positive', t.logprob, () => ({ pointer: pointer(s.detailsPointer, 'prefill', i, 'logprob') })),
             );
             if (Array.isArray(topTokens)) {
-              topTokens.forEach((list, i) => visitTopTokens(offenders, list, pointer(s.detailsPointer, 'top_tokens', i)));
+              topTokens.forEach((list, i) => visitTopTokens(offenders, list, () => pointer(s.detailsPointer, 'top_tokens', i)));
             }
             return offenders.findings(s.label);
           }),
@@ -107,8 +110,8 @@ export const logprobRange: CheckDefinition = {
       stream: (events) => {
         const offenders = new Offenders();
         events.forEach((e, i) => {
-          offenders.visit('token-logprob-positive', e.token.logprob, { pointer: '/token/logprob', event: i });
-          if (Array.isArray(e.top_tokens)) visitTopTokens(offenders, e.top_tokens, '/top_tokens', i);
+          offenders.visit('token-logprob-positive', e.token.logprob, () => ({ pointer: '/token/logprob', event: i }));
+          if (Array.isArray(e.top_tokens)) visitTopTokens(offenders, e.top_tokens, () => '/top_tokens', i);
         });
         return offenders.findings('the stream');
       },

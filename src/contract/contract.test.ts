@@ -90,3 +90,13 @@ describe('contract.errorBody and modelLoading', () => {
     expect(contract.modelLoading(json('{"error":"loading","estimated_time":20.5}')).findings).toEqual([]);
   });
 });
+
+describe('long integer literals', () => {
+  it('keeps a u64 seed exact but reads a float written without an exponent as a number', () => {
+    const body = `{"generated_text":"x","details":{"finish_reason":"length","generated_tokens":1,"seed":18446744073709551615,"prefill":[],"tokens":[{"id":1,"text":"x","logprob":-73705340000000000000,"special":false}]}}`;
+    const r = contract.response(json(body), 'object');
+    expect(r.findings).toEqual([]);
+    expect(r.value?.details?.seed).toBe(18446744073709551615n);
+    expect(r.value?.details?.tokens[0]?.logprob).toBe(-73705340000000000000);
+  });
+});

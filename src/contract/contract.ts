@@ -137,14 +137,24 @@ function run<T>(
 ): Validated<T> {
   const findings: Finding[] = [];
   const body = dropNullsAsOmitted(input, nullAsOmitted, check, what, prefix, findings);
-  const approx = containsBigInt(body) ? toApproximate(body) : body;
-  if (!schema.lenient(approx)) {
+  const hasBigInt = containsBigInt(body);
+  const approx = hasBigInt ? toApproximate(body) : body;
+  // `strict` only closes objects (schemas.ts closeObjects), and every oneOf of the spec is told
+  // apart by `type` or an enum, so a body `strict` accepts `lenient` accepts too: a conforming
+  // body without unknown keys is validated once.
+  const strictOk = schema.strict(approx);
+  if (!strictOk && !schema.lenient(approx)) {
     findings.push(...ajvErrorsToFindings(schema.lenient.errors, check, 'violation', what, prefix));
     return { findings };
   }
-  findings.push(...outOfRangeBigInts(body, check, what, prefix));
+  let settled = body;
+  if (hasBigInt) {
+    const r = settleBigInts(body, check, what, prefix);
+    settled = r.value;
+    findings.push(...r.findings);
+  }
   if (findings.some((f) => f.severity === 'violation')) return { findings };
-  if (!schema.strict(approx)) {
+  if (!strictOk) {
     findings.push(
       ...ajvErrorsToFindings(
         schema.strict.errors?.filter((e) => e.keyword === 'additionalProperties'),
@@ -155,7 +165,19 @@ function run<T>(
       ).map((f) => ({ ...f, kind: f.kind.replace(/^additionalProperties:/, 'unknown-field:') })),
     );
   }
-  return { findings, value: body as T };
+  return { findings, value: settled as T };
+}
+
+const splitPaths = new Map<string, readonly string[]>();
+
+/** `a/b/c` as its segments, split once per path. */
+function splitPath(path: string): readonly string[] {
+  let parts = splitPaths.get(path);
+  if (parts === undefined) {
+    parts = path.split('/');
+    splitPaths.set(path, parts);
+  }
+  return parts;
 }
 
 /** Removes `null` at the given paths (which TGI omits instead), with a warning each. */
@@ -170,17 +192,17 @@ function dropNullsAsOmitted(
   if (paths.length === 0 || input === null || typeof input !== 'object' || Array.isArray(input)) return input;
   let copy: Record<string, ExactJson> | undefined;
   for (const path of paths) {
-    const parts = path.split('/');
-    const last = parts.pop() ?? '';
+    const parts = splitPath(path);
+    const last = parts[parts.length - 1] ?? '';
     let parent: ExactJson | undefined = copy ?? input;
-    for (const p of parts) {
-      parent = parent !== null && typeof parent === 'object' && !Array.isArray(parent) ? parent[p] : undefined;
+    for (let i = 0; i < parts.length - 1; i++) {
+      parent = parent !== null && typeof parent === 'object' && !Array.isArray(parent) ? parent[parts[i] ?? ''] : undefined;
     }
     if (parent === null || typeof parent !== 'object' || Array.isArray(parent) || parent[last] !== null) continue;
     if (!(last in parent)) continue;
     copy ??= structuredClone(input) as Record<string, ExactJson>;
     let target: ExactJson | undefined = copy;
-    for (const p of parts) target = (target as Record<string, ExactJson>)[p];
+    for (let i = 0; i < parts.length - 1; i++) target = (target as Record<string, ExactJson>)[parts[i] ?? ''];
     delete (target as Record<string, ExactJson>)[last];
     const pointer = `${prefix}/${path}`;
     findings.push({
@@ -195,13 +217,21 @@ function dropNullsAsOmitted(
   return copy ?? input;
 }
 
-/** JSON Schema sees bigints as approximate numbers; u64 bounds are checked exactly here. */
-function outOfRangeBigInts(value: ExactJson, check: string, what: string, prefix: string): Finding[] {
-  const out: Finding[] = [];
-  const walk = (v: ExactJson, pointer: string): void => {
+/** JSON Schema sees bigints as approximate numbers; u64 bounds are checked exactly here (`value` holds a bigint). */
+/**
+ * The only u64 fields of the API are named `seed` (request, details, best_of sequences, stream
+ * details): there a bigint is kept exact and its range checked exactly (JSON Schema saw an
+ * approximation). Anywhere else a long integer literal is a float written without an exponent
+ * (JavaScript writes -7.37e19 as -73705340000000000000) or an integer the schema already bounded:
+ * it becomes a number, so that checks never meet a bigint where the API has a float.
+ */
+function settleBigInts(value: ExactJson, check: string, what: string, prefix: string): { value: ExactJson; findings: Finding[] } {
+  const findings: Finding[] = [];
+  const walk = (v: ExactJson, pointer: string, key: string): ExactJson => {
     if (typeof v === 'bigint') {
+      if (key !== 'seed') return Number(v);
       if (v < 0n || v > U64_MAX) {
-        out.push({
+        findings.push({
           check,
           severity: 'violation',
           kind: `u64-range:${pointer.replace(/\/\d+(?=\/|$)/g, '/*')}`,
@@ -210,14 +240,15 @@ function outOfRangeBigInts(value: ExactJson, check: string, what: string, prefix
           pointer,
         });
       }
-      return;
+      return v;
     }
-    if (v === null || typeof v !== 'object') return;
-    if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${pointer}/${i}`));
-    else for (const [k, x] of Object.entries(v)) walk(x, `${pointer}/${k}`);
+    if (v === null || typeof v !== 'object') return v;
+    if (Array.isArray(v)) return v.map((x, i) => walk(x, `${pointer}/${i}`, ''));
+    const out: Record<string, ExactJson> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = walk(x, `${pointer}/${k}`, k);
+    return out;
   };
-  if (containsBigInt(value)) walk(value, prefix);
-  return out;
+  return { value: walk(value, prefix, ''), findings };
 }
 
 function roundF32Parameters(body: ExactJson): ExactJson {

@@ -104,7 +104,8 @@ async function compileAll(): Promise<CompiledSchemas> {
     let c = compiled.get(name);
     if (!c) {
       const clean = stripAnnotations(document.components.schemas[name]) as object;
-      c = { lenient: ajv.compile(clean), strict: lazy(() => ajv.compile(closeObjects(clean) as object)) };
+      // `strict` is called first on every body (contract.ts run), `lenient` only when it fails.
+      c = { strict: ajv.compile(closeObjects(clean) as object), lenient: lazy(() => ajv.compile(clean)) };
       compiled.set(name, c);
     }
     return c;

@@ -22,13 +22,14 @@ export type ParseJsonResult =
   | { ok: true; value: ExactJson; hasBigInt: boolean }
   | { ok: false; error: string; offset?: number };
 
-const LONG_DIGITS = /\d{16}/;
+/** Shortest digit run that can be an integer beyond 2^53 (9007199254740992 has 16 digits). */
+const LONG_RUN = 16;
 const SENTINEL = '\u0000tgc-bigint:';
 
 /** Parses JSON text exactly. Never throws. */
 export function parseJson(text: string): ParseJsonResult {
   try {
-    if (!LONG_DIGITS.test(text)) {
+    if (!hasLongDigitRun(text)) {
       return { ok: true, value: JSON.parse(text) as ExactJson, hasBigInt: false };
     }
     const marked = markUnsafeIntegers(text);
@@ -44,6 +45,33 @@ export function parseJson(text: string): ParseJsonResult {
     const m = /position (\d+)/.exec(error);
     return m?.[1] !== undefined ? { ok: false, error, offset: Number(m[1]) } : { ok: false, error };
   }
+}
+
+/**
+ * True when `text` has {@link LONG_RUN} ASCII digits in a row. Same answer as `/\d{16}/.test`,
+ * several times faster: it reads the last character of each 16-character window and skips the
+ * whole window when that is not a digit, so typical JSON is read one character in 16.
+ */
+function hasLongDigitRun(text: string): boolean {
+  const n = text.length;
+  let end = LONG_RUN - 1; // the last position of the window under test
+  while (end < n) {
+    const c = text.charCodeAt(end);
+    if (c < 0x30 || c > 0x39) {
+      end += LONG_RUN;
+      continue;
+    }
+    let start = end - 1;
+    const stop = end - LONG_RUN;
+    while (start > stop) {
+      const d = text.charCodeAt(start);
+      if (d < 0x30 || d > 0x39) break;
+      start--;
+    }
+    if (start === stop) return true; // digits from stop + 1 to end: LONG_RUN of them
+    end = start + LONG_RUN; // a run must begin after the non-digit at `start`
+  }
+  return false;
 }
 
 /**
@@ -114,10 +142,20 @@ export function stringifyJson(value: unknown, space?: number): string {
 
 /** True when the value holds a bigint anywhere. */
 export function containsBigInt(value: unknown): boolean {
-  if (typeof value === 'bigint') return true;
-  if (value === null || typeof value !== 'object') return false;
-  if (Array.isArray(value)) return value.some(containsBigInt);
-  return Object.values(value).some(containsBigInt);
+  if (value === null || typeof value !== 'object') return typeof value === 'bigint';
+  // Plain loops, and no call for a leaf: this walks every body tgc validates.
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      if (v !== null && typeof v === 'object' ? containsBigInt(v) : typeof v === 'bigint') return true;
+    }
+    return false;
+  }
+  for (const key in value) {
+    const v: unknown = (value as Record<string, unknown>)[key];
+    if (v !== null && typeof v === 'object' ? containsBigInt(v) : typeof v === 'bigint') return true;
+  }
+  return false;
 }
 
 /** A copy with every bigint replaced by the nearest number, for validators that know no bigint. */

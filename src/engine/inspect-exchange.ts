@@ -22,6 +22,10 @@ export interface InspectResult {
   outcomes: Map<string, CheckOutcome>;
 }
 
+// Shared: most checks pass on most exchanges, and an outcome is never changed once made.
+const PASS: CheckOutcome = Object.freeze({ status: 'pass' });
+const FAIL: CheckOutcome = Object.freeze({ status: 'fail' });
+
 export function inspectExchange(
   raw: RecordedExchange,
   contract: Contract,
@@ -49,8 +53,12 @@ export function inspectExchange(
       outcomes.set(check.id, { status: 'skip', reason: result.skip });
       continue;
     }
-    findings.push(...result);
-    outcomes.set(check.id, { status: result.some((f) => f.severity === 'violation') ? 'fail' : 'pass' });
+    if (result.length === 0) {
+      outcomes.set(check.id, PASS);
+      continue;
+    }
+    for (const f of result) findings.push(f);
+    outcomes.set(check.id, result.some((f) => f.severity === 'violation') ? FAIL : PASS);
   }
   return { view, findings, outcomes };
 }

@@ -48,10 +48,24 @@ function routeDefaultReturnFullText(route: RouteName): ReturnFullText {
   return route === 'POST /' ? 'either' : false;
 }
 
-/** The effective parameters of a validated request; `undefined` when the request is unknown. */
-export function effectiveParameters(view: Pick<ExchangeView, 'request' | 'route'>): EffectiveParameters | undefined {
+/** Computed once per request and route: a dozen checks ask for them on every exchange. */
+const memo = new WeakMap<GenerateRequest, { route: RouteName; parameters: Readonly<EffectiveParameters> }>();
+
+/**
+ * The effective parameters of a validated request; `undefined` when the request is unknown.
+ * The result is shared between checks: read it, never change it.
+ */
+export function effectiveParameters(view: Pick<ExchangeView, 'request' | 'route'>): Readonly<EffectiveParameters> | undefined {
   const request: GenerateRequest | undefined = view.request;
   if (request === undefined || typeof request.inputs !== 'string') return undefined;
+  const known = memo.get(request);
+  if (known !== undefined && known.route === view.route) return known.parameters;
+  const parameters = computeEffectiveParameters(request, view.route);
+  memo.set(request, { route: view.route, parameters });
+  return parameters;
+}
+
+function computeEffectiveParameters(request: GenerateRequest & { inputs: string }, route: RouteName): EffectiveParameters {
   const p = request.parameters;
   const parametersPresent = p !== undefined && p !== null;
   const temperature = setNumber(p?.temperature);
@@ -78,7 +92,7 @@ export function effectiveParameters(view: Pick<ExchangeView, 'request' | 'route'
     decoderInputDetails,
     nonStreamDetails: details || decoderInputDetails,
     maxNewTokens: setNumber(p?.max_new_tokens),
-    returnFullText: typeof rft === 'boolean' ? rft : routeDefaultReturnFullText(view.route),
+    returnFullText: typeof rft === 'boolean' ? rft : routeDefaultReturnFullText(route),
     stop: Array.isArray(p?.stop) ? p.stop.filter((s): s is string => typeof s === 'string') : [],
     topNTokens: setNumber(p?.top_n_tokens) ?? 0,
     bestOf: bestOf === undefined || bestOf < 1 ? 1 : bestOf,

@@ -1,0 +1,19 @@
+/**
+ * What the benchmarks exercise: tgc as built in dist/ by `npm run build`, the same JavaScript
+ * that `tgc` runs. One place for the paths.
+ */
+export {
+  allChecks,
+  createSseDecoder,
+  inspectExchange,
+  loadContract,
+  parseExchangeLine,
+  parseJson,
+  stringifyJson,
+} from '../dist/index.js';
+export type { Contract, Finding, RecordedExchange } from '../dist/index.js';
+export { scenarioChecks } from '../dist/checks/index.js';
+export { runConformance } from '../dist/engine/run.js';
+export { parseRunOptions, type RawRunOptions } from '../dist/cli/run-command.js';
+export { planCases } from '../dist/engine/cases.js';
+export { TGI_DEFAULT_LIMITS } from '../dist/engine/options.js';
