@@ -1,8 +1,12 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     reporters: ['default'],
+    // vitest's default (CPUs - 1) is a single worker on a 2-core machine: every file in series.
+    // The end-to-end files wait on sockets much of the time, so two workers use both cores.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       {
         test: {

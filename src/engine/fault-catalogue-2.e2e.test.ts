@@ -1,0 +1,4 @@
+/** The fault catalogue, shard 2 of 3 (see __fixtures__/fault-catalogue.ts). */
+import { describeFaultCatalogue } from './__fixtures__/fault-catalogue.js';
+
+describeFaultCatalogue(1, 3);
