@@ -4,7 +4,7 @@
  */
 import type { RecordedExchange } from '../core/exchange.js';
 import type { Finding } from '../core/finding.js';
-import type { ExactJson } from '../core/json.js';
+import { isJsonObject, type ExactJson } from '../core/json.js';
 import { allChecks } from '../checks/index.js';
 import { loadContract } from '../contract/contract.js';
 import { crossFieldBreaches } from '../contract/request-rules.js';
@@ -64,7 +64,7 @@ export async function validateCommand(
     }
     // A request that says `"stream": true` went to the seed-style endpoint (POST /, where
     // return_full_text defaults to true); otherwise a stream is taken as TGI's /generate_stream.
-    const streamRoute = isObject(request) && request['stream'] === true ? 'POST /' : 'POST /generate_stream';
+    const streamRoute = isJsonObject(request) && request['stream'] === true ? 'POST /' : 'POST /generate_stream';
     const exchange: RecordedExchange =
       kind === 'stream'
         ? { route: streamRoute, request: request ?? undefined, status: 200, stream: await readText(file, io.cwd) }
@@ -118,8 +118,4 @@ export function formatLocated(f: LocatedFinding): string {
   const at = f.event !== undefined ? ` event ${f.event}` : '';
   const pointer = f.pointer !== undefined && f.pointer !== '' ? ` ${f.pointer}` : '';
   return `${where}: ${f.severity} ${f.check}${at}${pointer}: ${f.message}`;
-}
-
-function isObject(v: ExactJson | undefined): v is { [key: string]: ExactJson } {
-  return v !== null && v !== undefined && typeof v === 'object' && !Array.isArray(v);
 }

@@ -165,3 +165,8 @@ export function toApproximate(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(toApproximate);
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toApproximate(v)]));
 }
+
+/** True for a JSON object (not null, not an array). */
+export function isJsonObject(value: ExactJson | undefined): value is { [key: string]: ExactJson } {
+  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
+}

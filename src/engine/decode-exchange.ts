@@ -6,7 +6,7 @@
 import type { ErrorBody, GenerateRequest, GenerateResponse, StreamEvent } from '../core/api.js';
 import type { ExchangeView, RecordedExchange } from '../core/exchange.js';
 import type { Finding } from '../core/finding.js';
-import { parseJson, type ExactJson } from '../core/json.js';
+import { isJsonObject, parseJson, type ExactJson } from '../core/json.js';
 import type { BodyShape, Contract } from '../contract/contract.js';
 import { decodeSse, type SseDecoderLimits } from '../sse/index.js';
 
@@ -26,7 +26,7 @@ export function decodeExchange(raw: RecordedExchange, contract: Contract, option
   const decodeFindings: Finding[] = [];
   const body = raw.request;
   const streamed =
-    raw.route === 'POST /generate_stream' || (raw.route === 'POST /' && isObject(body) && body['stream'] === true);
+    raw.route === 'POST /generate_stream' || (raw.route === 'POST /' && isJsonObject(body) && body['stream'] === true);
   const bodyShape: BodyShape =
     options.bodyShape ?? (raw.route !== 'POST /' ? 'object' : raw.api === 'tgi' ? 'array' : 'either');
 
@@ -90,7 +90,7 @@ function decodeJsonBody(
     if (r.value) view.response = r.value as GenerateResponse;
     return;
   }
-  if (view.status === 503 && isObject(value) && 'estimated_time' in value) {
+  if (view.status === 503 && isJsonObject(value) && 'estimated_time' in value) {
     out.push(...contract.modelLoading(value).findings);
     return;
   }
@@ -155,9 +155,6 @@ function bodyKindOf(raw: RecordedExchange): NonNullable<ExchangeView['bodyKind']
   return 'empty';
 }
 
-function isObject(v: ExactJson | undefined): v is { [key: string]: ExactJson } {
-  return v !== null && v !== undefined && typeof v === 'object' && !Array.isArray(v);
-}
 
 export function excerpt(text: string, max = 120): string {
   const oneLine = text.replace(/\s+/g, ' ').trim();

@@ -7,7 +7,7 @@
  * failure or redirect) so that `validate exchanges` judges a recording as the run judged it.
  */
 import { ROUTES, type RecordedExchange, type RouteName } from '../core/exchange.js';
-import { parseJson, stringifyJson, type ExactJson } from '../core/json.js';
+import { isJsonObject, parseJson, stringifyJson, type ExactJson } from '../core/json.js';
 
 export type ParseLineResult = { ok: true; exchange: RecordedExchange } | { ok: false; error: string };
 
@@ -55,28 +55,25 @@ function readRunContext(extra: { [key: string]: ExactJson }, exchange: RecordedE
   const api = extra['api'];
   if (api === 'tgi' || api === 'hf') exchange.api = api;
   const expectation = extra['expectation'];
-  if (isObject(expectation) && ['accept', 'reject', 'either'].includes(String(expectation['outcome']))) {
+  if (isJsonObject(expectation) && ['accept', 'reject', 'either'].includes(String(expectation['outcome']))) {
     exchange.expectation = expectation as unknown as NonNullable<RecordedExchange['expectation']>;
   }
   const requestHeaders = extra['requestHeaders'];
-  if (isObject(requestHeaders)) {
+  if (isJsonObject(requestHeaders)) {
     exchange.requestHeaders = Object.fromEntries(Object.entries(requestHeaders).map(([k, x]) => [k, String(x)]));
   }
   const timings = extra['timings'];
-  if (isObject(timings)) exchange.timings = timings as unknown as NonNullable<RecordedExchange['timings']>;
+  if (isJsonObject(timings)) exchange.timings = timings as unknown as NonNullable<RecordedExchange['timings']>;
   const failure = extra['transportFailure'];
-  if (isObject(failure) && typeof failure['kind'] === 'string' && typeof failure['message'] === 'string') {
+  if (isJsonObject(failure) && typeof failure['kind'] === 'string' && typeof failure['message'] === 'string') {
     exchange.transportFailure = { kind: failure['kind'], message: failure['message'] };
   }
   const redirect = extra['redirect'];
-  if (isObject(redirect) && typeof redirect['status'] === 'number' && typeof redirect['location'] === 'string') {
+  if (isJsonObject(redirect) && typeof redirect['status'] === 'number' && typeof redirect['location'] === 'string') {
     exchange.redirect = { status: redirect['status'], location: redirect['location'] };
   }
 }
 
-function isObject(v: ExactJson | undefined): v is { [key: string]: ExactJson } {
-  return v !== null && v !== undefined && typeof v === 'object' && !Array.isArray(v);
-}
 
 /** Writes one exchange as a line of the format (no trailing newline). */
 export function formatExchangeLine(exchange: RecordedExchange): string {
