@@ -12,11 +12,17 @@ import { faults, startReferenceServer } from '../../reference/index.js';
 import { DEFAULT_LIMITS } from '../../transport/index.js';
 import type { Fault } from '../../reference/index.js';
 import type { TgcReport } from '../../report/report.js';
+import { reporters } from '../../report/index.js';
+import { formatExchangeLine } from '../exchange-lines.js';
 import { runConformance } from '../run.js';
 
 const SEEDS = [1, 2, 3];
 const PARALLEL = 2;
-const API_KEY = 'tgc-fault-key';
+/**
+ * Every run sends this token (the auth faults' servers require it): nothing tgc produces from a
+ * run, any report format or the recorded exchanges, may contain it, even before scrubbing.
+ */
+const TOKEN = 'hf_tgcCatalogueTOKEN_7c1e93';
 
 interface Row {
   fault: string;
@@ -24,18 +30,18 @@ interface Row {
   seeds: { seed: number; detected: boolean; violations: number; checks: string[] }[];
 }
 
-async function runAgainst(fault: Fault, seed: number): Promise<TgcReport> {
+async function runAgainst(fault: Fault, seed: number, recorded: string[]): Promise<TgcReport> {
   const server = await startReferenceServer({
     fault,
     ...(fault.mockOptions ?? {}),
-    ...(fault.runOptions?.authRequired ? { apiKey: fault.mockOptions?.apiKey ?? API_KEY } : {}),
+    ...(fault.runOptions?.authRequired ? { apiKey: TOKEN } : {}),
   });
   try {
     const hf = fault.runOptions?.api === 'hf' || fault.mockOptions?.profile === 'hf';
     return await runConformance({
       url: hf ? `${server.url}/models/tgc/reference-model` : server.url,
       api: hf ? 'hf' : 'tgi',
-      ...(fault.runOptions?.authRequired ? { token: fault.mockOptions?.apiKey ?? API_KEY } : {}),
+      token: TOKEN,
       authRequired: fault.runOptions?.authRequired === true,
       headers: fault.runOptions?.headers ?? {},
       seed,
@@ -48,7 +54,7 @@ async function runAgainst(fault: Fault, seed: number): Promise<TgcReport> {
       // Short deadlines: the faults that stall must not hold the suite.
       limits: { ...DEFAULT_LIMITS, timeoutMs: 4000, streamIdleMs: 1500, streamTotalMs: 8000 },
       serverLimits: {},
-    });
+    }, { onEvent: (e) => void (e.type === 'exchange' && recorded.push(formatExchangeLine(e.exchange))) });
   } finally {
     await server.close();
   }
@@ -60,6 +66,7 @@ async function runAgainst(fault: Fault, seed: number): Promise<TgcReport> {
  */
 export function describeFaultCatalogue(shard: number, shards: number): void {
 const rows: Row[] = [];
+const leaks: string[] = [];
 
 describe(`the fault catalogue (shard ${shard + 1} of ${shards})`, () => {
   afterAll(() => {
@@ -90,7 +97,10 @@ describe(`the fault catalogue (shard ${shard + 1} of ${shards})`, () => {
         for (let fault = queue.shift(); fault; fault = queue.shift()) {
           const row: Row = { fault: fault.name, detectedBy: fault.detectedBy ?? '', seeds: [] };
           for (const seed of SEEDS) {
-            const report = await runAgainst(fault, seed);
+            const recorded: string[] = [];
+            const report = await runAgainst(fault, seed, recorded);
+            const written = [...Object.values(reporters).map((render) => render(report)), ...recorded];
+            if (written.some((text) => text.includes(TOKEN))) leaks.push(`${fault.name} (seed ${seed})`);
             const violations = report.findings.filter((f) => f.severity === 'violation');
             row.seeds.push({
               seed,
@@ -103,6 +113,7 @@ describe(`the fault catalogue (shard ${shard + 1} of ${shards})`, () => {
         }
       };
       await Promise.all(Array.from({ length: PARALLEL }, worker));
+      expect(leaks, 'the token appeared in a report or a record').toEqual([]);
       const missed = rows.flatMap((r) => r.seeds.filter((s) => !s.detected).map((s) => `${r.fault} (seed ${s.seed}; saw ${s.checks.join(', ') || 'nothing'})`));
       expect(missed).toEqual([]);
     },
