@@ -44,3 +44,17 @@ describe('the exchange line format', () => {
     expect(r.ok && r.exchange).toEqual(exchange);
   });
 });
+
+describe('an unanswered request', () => {
+  it('round-trips with status 0 and its failure, and is judged by response-completes', () => {
+    const line = formatExchangeLine({
+      route: 'POST /generate',
+      request: { inputs: 'a' },
+      status: 0,
+      transportFailure: { kind: 'first-byte-timeout', message: 'no byte within 800 ms' },
+    });
+    const r = parseExchangeLine(line);
+    expect(r.ok && r.exchange.transportFailure?.kind).toBe('first-byte-timeout');
+    expect(parseExchangeLine('{"request":{},"status":0}').ok).toBe(false);
+  });
+});

@@ -17,7 +17,9 @@ export function parseExchangeLine(line: string): ParseLineResult {
   const v = parsed.value;
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return { ok: false, error: 'not a JSON object' };
   const status = v['status'];
-  if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) {
+  // Status 0: the server accepted the connection and never answered (recorded with its failure).
+  const unanswered = status === 0 && isJsonObject(v['tgc']) && isJsonObject(v['tgc']['transportFailure']);
+  if (!unanswered && (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599)) {
     return { ok: false, error: '"status" must be an HTTP status code (an integer 100-599)' };
   }
   const route = v['route'] ?? 'POST /';

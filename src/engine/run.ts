@@ -101,7 +101,12 @@ export async function runConformance(
         options.limits,
         signal,
       );
-      const exchange = route === 'GET /info' ? undefined : toRecordedExchange(route, body, result);
+      let exchange = route === 'GET /info' ? undefined : toRecordedExchange(route, body, result);
+      if (!exchange && route !== 'GET /info' && result.connected && result.failure) {
+        // Accepted, then no answer at all (a hang before the headers, garbage instead of HTTP):
+        // the server misbehaved, and response-completes must see it.
+        exchange = { route, request: body, status: 0, transportFailure: { kind: result.failure.kind, message: result.failure.message } };
+      }
       if (exchange) {
         exchange.api = options.api;
         exchange.requestHeaders = headers; // without Authorization
