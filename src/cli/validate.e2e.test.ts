@@ -130,7 +130,7 @@ describe.skipIf(!existsSync(bin))('tgc checks and tgc types', () => {
     const r = tgc('checks', '--format', 'json');
     expect(r.code).toBe(0);
     const rows = JSON.parse(r.stdout) as { id: string; severity: string; source: string }[];
-    expect(rows.map((c) => c.id)).toEqual(expect.arrayContaining(['response-schema', 'stream-framing', 'tokens-count', 'stream-index']));
+    expect(rows.map((c) => c.id)).toEqual(expect.arrayContaining(['response-schema', 'stream-framing', 'tokens-count', 'stream-index', 'determinism', 'stream-incremental']));
     for (const c of rows) expect(c.source.length).toBeGreaterThan(10);
   });
 
