@@ -44,25 +44,6 @@ export function ownFailure(message: string, status = 422, errorType = 'validatio
   return { rule: 'fault', status, body: { error: `Input validation error: ${message}`, error_type: errorType } };
 }
 
-/** Resolves after `ms`; rejects with the signal's reason when it fires first. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason as Error);
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal.reason as Error);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 /** Resolves when `signal` fires (at once if it already has): a stall that ends with the client. */
 export function untilAborted(signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {

@@ -1,5 +1,5 @@
 import type { ExactJson } from '../../core/json.js';
-import { sleep } from './_support.js';
+import { delay } from '../inference.js';
 import type { Fault, StreamFaultContext } from './fault.js';
 
 /** Events sent before the connection is dropped. */
@@ -12,7 +12,7 @@ async function* reset(source: AsyncIterable<ExactJson>, ctx: StreamFaultContext)
   let sent = 0;
   for await (const event of source) {
     if (sent === RESET_AFTER_EVENTS) {
-      await sleep(FLUSH_MS, ctx.signal);
+      await delay(FLUSH_MS, ctx.signal);
       throw new Error('tgc fault stream-connection-reset: the worker died');
     }
     yield event;
