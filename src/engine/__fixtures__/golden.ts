@@ -1,0 +1,94 @@
+/**
+ * The golden runs: fixed seeds against the reference server, clean and with faults, whose
+ * reports (timings, ports and dates aside) must not change when the engine is restructured, so
+ * that users' baselines keep matching. `UPDATE_GOLDEN=1` rewrites the stored reports; do that
+ * only for a change that means to alter a verdict, and say so in the commit.
+ */
+import { faults, startReferenceServer } from '../../reference/index.js';
+import { DEFAULT_LIMITS } from '../../transport/index.js';
+import type { TgcReport } from '../../report/report.js';
+import { runConformance } from '../run.js';
+
+export interface GoldenRun {
+  name: string;
+  api: 'tgi' | 'hf';
+  seed: number;
+  fault?: string;
+}
+
+export const GOLDEN_RUNS: readonly GoldenRun[] = [
+  { name: 'tgi-clean-seed-7', api: 'tgi', seed: 7 },
+  { name: 'hf-clean-seed-7', api: 'hf', seed: 7 },
+  { name: 'tgi-finish-reason-wrong-enum', api: 'tgi', seed: 1, fault: 'finish-reason-wrong-enum' },
+  { name: 'tgi-stream-index-gap', api: 'tgi', seed: 2, fault: 'stream-index-gap' },
+  { name: 'tgi-validation-error-500', api: 'tgi', seed: 3, fault: 'validation-error-500' },
+  { name: 'tgi-seed-ignored', api: 'tgi', seed: 4, fault: 'seed-ignored' },
+  { name: 'hf-wait-for-model-ignored', api: 'hf', seed: 5, fault: 'hf-wait-for-model-ignored' },
+];
+
+/** The fields of report.json (schema version 1) a baseline depends on; version 2 only adds. */
+const V1_KEYS = ['tool', 'target', 'seed', 'interrupted', 'limits', 'summary', 'checks', 'findings', 'skipped', 'coverage'] as const;
+
+export async function goldenReport(run: GoldenRun): Promise<unknown> {
+  const fault = run.fault === undefined ? undefined : faults.find((f) => f.name === run.fault);
+  if (run.fault !== undefined && !fault) throw new Error(`no fault named ${run.fault}`);
+  const server = await startReferenceServer({ ...(fault ? { fault, ...(fault.mockOptions ?? {}) } : {}), profile: run.api });
+  try {
+    const report = await runConformance(
+      {
+        url: run.api === 'hf' ? `${server.url}/models/tgc/reference-model` : server.url,
+        api: run.api,
+        authRequired: false,
+        headers: fault?.runOptions?.headers ?? {},
+        seed: run.seed,
+        maxExamples: 3,
+        checks: [],
+        excludeChecks: [],
+        // One request at a time: the order of findings is then the order of cases.
+        concurrency: 1,
+        rate: 0,
+        maxRequests: 5000,
+        limits: { ...DEFAULT_LIMITS, timeoutMs: 4000, streamIdleMs: 1500, streamTotalMs: 8000 },
+        serverLimits: {},
+      },
+      {},
+      undefined,
+      { builtIn: false },
+    );
+    return normalise(report, server.url);
+  } finally {
+    await server.close();
+  }
+}
+
+/**
+ * What a baseline and a user's reading depend on: every field of the version-1 report, findings
+ * reduced to what is a pure function of the seed (a fault that ignores the seed serves random
+ * text, so messages and excerpts are not), timings, ports and dates aside.
+ */
+function normalise(report: TgcReport, url: string): unknown {
+  const v1: Record<string, unknown> = {};
+  for (const k of V1_KEYS) v1[k] = (report as unknown as Record<string, unknown>)[k];
+  v1['findings'] = report.findings.map((f) => ({
+    check: f.check,
+    severity: f.severity,
+    kind: f.kind,
+    title: f.title,
+    dedupeKey: f.dedupeKey,
+    seed: f.seed,
+    route: f.route,
+    pointer: f.pointer,
+    event: f.event,
+    case: f.case,
+    shrunk: f.shrunk,
+    request: f.request,
+    status: f.response?.status,
+    reproduce: f.reproduce,
+  }));
+  const host = new URL(url).host;
+  const text = JSON.stringify(v1)
+    .split(host)
+    .join('HOST')
+    .replace(/"created":\d+/g, '"created":0');
+  return JSON.parse(text);
+}
