@@ -127,6 +127,13 @@ function finding(check: string, kind: string, pointer: string, title: string, me
   return { check, severity: 'violation', kind, title, message, pointer };
 }
 
+/**
+ * Validates `input` against a compiled lenient/strict pair: violations from `lenient`, unknown
+ * keys as `unknown-field:` warnings from `strict`, u64 `seed`s checked exactly and other bigints
+ * made numbers. Exported for the OpenAI-compatible contract (./openai/contract.ts).
+ */
+export { run as validateWith };
+
 function run<T>(
   schema: CompiledSchema,
   input: ExactJson,

@@ -5,14 +5,37 @@
 import type { ExactJson } from './json.js';
 import type { Finding } from './finding.js';
 import type { ErrorBody, GenerateRequest, GenerateResponse, StreamEvent } from './api.js';
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionRequest,
+  Completion,
+  CompletionChunk,
+  CompletionRequest,
+  ModelList,
+  OpenAIErrorInfo,
+  OpenAIRouteKind,
+  OpenAIStreamError,
+} from './openai.js';
 
 /**
- * `POST /` is TGI's compat route and the seed document's single endpoint: the body's `stream`
- * chooses a stream or not.
+ * The native routes. `POST /` is TGI's compat route and the seed document's single endpoint: the
+ * body's `stream` chooses a stream or not.
  */
-export type RouteName = 'POST /generate' | 'POST /generate_stream' | 'POST /';
+export type NativeRouteName = 'POST /generate' | 'POST /generate_stream' | 'POST /';
 
-export const ROUTES: readonly RouteName[] = ['POST /generate', 'POST /generate_stream', 'POST /'];
+/** The OpenAI-compatible routes, as paths under the base URL that ends in `/v1`. */
+export type OpenAIRouteName = 'POST /v1/chat/completions' | 'POST /v1/completions' | 'GET /v1/models';
+
+export type RouteName = NativeRouteName | OpenAIRouteName;
+
+export const NATIVE_ROUTES: readonly NativeRouteName[] = ['POST /generate', 'POST /generate_stream', 'POST /'];
+export const OPENAI_ROUTES: readonly OpenAIRouteName[] = ['POST /v1/chat/completions', 'POST /v1/completions', 'GET /v1/models'];
+/** Every route an exchange line may name. */
+export const ROUTES: readonly RouteName[] = [...NATIVE_ROUTES, ...OPENAI_ROUTES];
+
+/** The name of a surface tgc tests (`tgc run --api`); each is one declaration in src/apis/. */
+export type ApiName = 'tgi' | 'hf' | 'openai';
 
 /** A decoded Server-Sent Event, as the SSE decoder yields it. */
 export interface SseEvent {
@@ -23,7 +46,60 @@ export interface SseEvent {
   data: string;
 }
 
-/** Everything a check may look at for one request/response pair. */
+/** What every API's view of an exchange has: the request as sent, the status, and how it went. */
+export interface BaseExchangeView {
+  route: RouteName;
+  /** The request body, parsed exactly; `undefined` when it was not JSON. */
+  requestBody: ExactJson | undefined;
+  /** True when the request asked for a stream. */
+  streamed: boolean;
+  status: number;
+  /** Lower-case header names; absent when the recording has none. */
+  headers?: Record<string, string>;
+  /** What the response body was: JSON, an SSE stream, other text, or nothing. */
+  bodyKind?: 'json' | 'sse' | 'text' | 'empty';
+  /** Findings made while decoding (schema, framing), each under the id of the check that owns the rule. */
+  decodeFindings?: Finding[];
+  /** Why every conforming server must reject this request; empty when it is valid. */
+  requestInvalidReasons?: Finding[];
+  /** Set when the exchange did not complete; only `response-completes` judges such an exchange. */
+  transportFailure?: TransportFailure;
+  redirect?: { status: number; location: string };
+  timings?: ExchangeTimings;
+  /** What the engine expected of this case; absent for recorded exchanges (`tgc validate`). */
+  expectation?: CaseExpectation;
+  /** The request headers tgc sent (Authorization never included). */
+  requestHeaders?: Record<string, string>;
+}
+
+/**
+ * An exchange on the OpenAI-compatible routes, decoded (src/engine/decode/openai.ts). Bodies
+ * are present only when they validated against spec/openai.yaml (warnings allowed).
+ */
+export interface OpenAIExchangeView extends BaseExchangeView {
+  api: 'openai';
+  kind: OpenAIRouteKind;
+  /** The request, when it validated against the route's request schema. */
+  request?: ChatCompletionRequest | CompletionRequest;
+  /** Non-stream 2xx: the chat completion, completion or model list. */
+  response?: ChatCompletion | Completion | ModelList;
+  /**
+   * Stream: every data event that is a chunk (not `[DONE]`, not an error), in order, when all of
+   * them parsed and validated; `chunkEvents[i]` is the 0-based event position of `chunks[i]`.
+   */
+  chunks?: (ChatCompletionChunk | CompletionChunk)[];
+  chunkEvents?: number[];
+  /** Stream: every data event's text, in order (`[DONE]` included), for framing rules. */
+  eventData?: string[];
+  /** Stream: the position of the first `data: [DONE]`, when one came. */
+  doneEvent?: number;
+  /** Stream: the error event, if one came. */
+  streamError?: OpenAIStreamError;
+  /** Status ≥ 400: the error body, classified by shape. */
+  error?: OpenAIErrorInfo;
+}
+
+/** Everything a check of the native API may look at for one request/response pair. */
 export interface ExchangeView {
   route: RouteName;
   /**
@@ -72,6 +148,9 @@ export interface ExchangeView {
   /** The request headers tgc sent (Authorization never included). */
   requestHeaders?: Record<string, string>;
 }
+
+/** A view of any API: what the engine hands to that API's checks. */
+export type AnyExchangeView = ExchangeView | OpenAIExchangeView;
 
 /**
  * Why the engine sent a case and what a conforming server does with it. Checks read it to judge
@@ -124,7 +203,9 @@ export interface RecordedExchange {
   /** When bytes arrived, in ms since the request started (recorded by the transport). */
   timings?: ExchangeTimings;
   /** The surface tested (`tgc run --api`); on `tgi`, POST / must answer a one-element array. */
-  api?: 'tgi' | 'hf';
+  api?: ApiName;
+  /** The response's content type, when a recording gives it without the other headers. */
+  contentType?: string;
   /** What `tgc run` expected of this case, so that a recording is judged as the run judged it. */
   expectation?: CaseExpectation;
 }
