@@ -2,7 +2,7 @@
  * The shape of a check: one definition object per file, pure, never sending requests.
  * `src/checks/index.ts` lists them in order.
  */
-import type { ExchangeView, RouteName } from '../core/exchange.js';
+import type { ApiName, BaseExchangeView, ExchangeView, RouteName } from '../core/exchange.js';
 import type { ExactJson } from '../core/json.js';
 import type { Finding, Severity } from '../core/finding.js';
 
@@ -16,7 +16,8 @@ export interface CheckKind {
   title: string;
 }
 
-export interface CheckDefinition {
+/** A check over one exchange of one API; `V` is that API's view (the native API's by default). */
+export interface CheckDefinition<V extends BaseExchangeView = ExchangeView> {
   /** Kebab-case, the file name; what `tgc checks` lists and `--checks` selects. */
   id: string;
   /** The severity of its main finding; a check may also emit warnings (see its `rule`). */
@@ -31,7 +32,7 @@ export interface CheckDefinition {
    * Inspects one exchange and returns its findings (empty: the exchange honours the rule).
    * Returns `{ skip: reason }` when the rule does not apply to this exchange.
    */
-  run(exchange: ExchangeView): Finding[] | { skip: string };
+  run(exchange: V): Finding[] | { skip: string };
   /** Which exchanges it inspects; absent means it decides for itself (it skips the others). */
   appliesTo?: CheckScope;
   /**
@@ -42,8 +43,8 @@ export interface CheckDefinition {
 }
 
 /** A registry keyed by id; a duplicate id is a programming error. */
-export function createRegistry(checks: readonly CheckDefinition[]): ReadonlyMap<string, CheckDefinition> {
-  const map = new Map<string, CheckDefinition>();
+export function createRegistry<C extends { id: string }>(checks: readonly C[]): ReadonlyMap<string, C> {
+  const map = new Map<string, C>();
   for (const check of checks) {
     if (map.has(check.id)) throw new Error(`[tgc] A check named "${check.id}" is already registered.`);
     map.set(check.id, check);
@@ -66,8 +67,24 @@ export interface ScenarioGroup {
   requests: PlannedRequest[];
 }
 
+/**
+ * Where a scenario's native requests go: TGI's two routes, or the seed document's one endpoint
+ * with `stream` in the body and headers of its own (x-use-cache: false).
+ */
+export interface ScenarioRoutes {
+  nonStream: RouteName;
+  stream: RouteName;
+  /** `stream` is a key of the body (the endpoint chooses by it) rather than a route. */
+  streamInBody: boolean;
+  headers?: Record<string, string>;
+}
+
 export interface ScenarioContext {
-  api: 'tgi' | 'hf';
+  api: ApiName;
+  /** Where the native scenario requests go; absent on APIs that name their routes themselves. */
+  routes?: ScenarioRoutes;
+  /** The model to name in requests that carry one (the OpenAI-compatible routes). */
+  model?: string;
   /** The run's seed: scenario plans are pure functions of it. */
   seed: number;
   /** Cases to draw where a scenario draws random requests. */
@@ -80,7 +97,7 @@ export interface ScenarioContext {
  * A rule over several exchanges (determinism, stream vs non-stream): it declares the requests it
  * needs and asserts over the recorded results. It never sends anything itself.
  */
-export interface ScenarioCheck {
+export interface ScenarioCheck<V extends BaseExchangeView = ExchangeView> {
   id: string;
   severity: Severity;
   title: string;
@@ -88,5 +105,5 @@ export interface ScenarioCheck {
   source: string;
   plan(context: ScenarioContext): ScenarioGroup[];
   /** `views[i]` is the exchange of `group.requests[i]`. */
-  assess(group: ScenarioGroup, views: readonly ExchangeView[]): Finding[] | { skip: string };
+  assess(group: ScenarioGroup, views: readonly V[]): Finding[] | { skip: string };
 }

@@ -1,11 +1,14 @@
+import type { BaseExchangeView } from '../core/exchange.js';
 import type { CheckDefinition } from './check.js';
 
 /**
  * Every request gets a whole answer within tgc's deadlines and limits, from the host it was sent
  * to. A server that accepts the connection and then hangs, stalls, resets, floods or redirects is
  * in violation (DESIGN.md, exit codes); a server that refuses the connection is not tested at all.
+ *
+ * Applies to every API: it judges only how the exchange went, never a body.
  */
-export const responseCompletes: CheckDefinition = {
+export const responseCompletes: CheckDefinition<BaseExchangeView> = {
   id: 'response-completes',
   severity: 'violation',
   title: 'every request gets a complete answer in time',

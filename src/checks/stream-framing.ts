@@ -1,3 +1,4 @@
+import type { BaseExchangeView } from '../core/exchange.js';
 import type { CheckDefinition } from './check.js';
 import { decodedFindings } from './_internals/decoded.js';
 
@@ -5,8 +6,10 @@ import { decodedFindings } from './_internals/decoded.js';
  * The text/event-stream framing a client can read: complete events, valid UTF-8, bounded
  * events; `data:` with or without a space, CRLF, comments and a final [DONE] are all accepted.
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation
+ *
+ * Applies to every API that streams Server-Sent Events.
  */
-export const streamFraming: CheckDefinition = {
+export const streamFraming: CheckDefinition<BaseExchangeView> = {
   id: 'stream-framing',
   severity: 'violation',
   title: 'the stream is well-framed Server-Sent Events',

@@ -1,0 +1,58 @@
+/**
+ * JSON Schema validation for the meaning checks (tool `parameters`, `response_format`'s
+ * `json_schema.schema`), in pure code: ajv's 2020-12 build, compiled lazily and cached by the
+ * schema's text, as grammar-adherence does. A schema ajv cannot compile is reported as a reason
+ * (the sub-rule is then not judged); nothing here throws.
+ */
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
+import { toApproximate } from '../../../core/json.js';
+
+/** `undefined` when the value satisfies the schema, else the first error in words. */
+export type SchemaTest = (value: unknown) => string | undefined;
+
+let ajv: Ajv2020 | undefined;
+const compiled = new Map<string, ValidateFunction | string>();
+const MAX_COMPILED = 64;
+
+function describeError(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** A test of values against `schema`, or the reason it cannot be judged. */
+export function schemaTest(schema: unknown): SchemaTest | { reason: string } {
+  const approx = toApproximate(schema);
+  if (typeof approx === 'boolean') return approx ? () => undefined : () => 'the schema is `false`: nothing satisfies it';
+  if (typeof approx !== 'object' || approx === null || Array.isArray(approx)) return { reason: 'the schema is not a JSON object' };
+  // The meta-schema reference may name another draft, and an `$id` shared by two schemas would
+  // make ajv refuse the second one: both are dropped at the root.
+  const { $schema: _draft, $id: _id, ...rest } = approx as Record<string, unknown>;
+  let key: string;
+  try {
+    key = JSON.stringify(rest);
+  } catch (e) {
+    return { reason: `the schema cannot be serialised (${describeError(e)})` };
+  }
+  let validate = compiled.get(key);
+  if (validate === undefined) {
+    try {
+      ajv ??= new Ajv2020({ strict: false, validateFormats: false, allErrors: false, logger: false });
+      validate = ajv.compile(rest);
+    } catch (e) {
+      validate = `the JSON Schema does not compile (${describeError(e)})`;
+    }
+    if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value as string);
+    compiled.set(key, validate);
+  }
+  if (typeof validate === 'string') return { reason: validate };
+  const fn = validate;
+  return (value) => {
+    try {
+      if (fn(toApproximate(value))) return undefined;
+      const first = fn.errors?.[0];
+      return first === undefined ? 'it does not satisfy the schema' : `${first.instancePath || '/'} ${first.message ?? 'is not valid'}`;
+    } catch {
+      return undefined; // a validator that breaks judges nothing
+    }
+  };
+}
