@@ -121,7 +121,7 @@ async function startupCosts(examples: number): Promise<{ contractMs: number; pla
   const url = (p: string): string => JSON.stringify(pathToFileURL(path.join(ROOT, 'dist', p)).href);
   const script = `
     const { loadContract } = await import(${url('contract/contract.js')});
-    const { planCases } = await import(${url('engine/cases.js')});
+    const { planCases, TGI_SURFACE } = await import(${url('engine/cases.js')});
     const { TGI_DEFAULT_LIMITS } = await import(${url('engine/options.js')});
     const t0 = performance.now();
     // Validators may be compiled on first use: use each kind of body once.
@@ -132,7 +132,7 @@ async function startupCosts(examples: number): Promise<{ contractMs: number; pla
     contract.streamEvent({ index: 1, token: { id: 1, text: 'x', logprob: -1, special: false }, generated_text: null, details: null }, 0);
     contract.errorBody({ error: 'e', error_type: 'validation' });
     const t1 = performance.now();
-    planCases({ api: 'tgi', seed: 1, maxExamples: ${examples}, limits: { ...TGI_DEFAULT_LIMITS },
+    planCases({ surface: TGI_SURFACE, seed: 1, maxExamples: ${examples}, limits: { ...TGI_DEFAULT_LIMITS },
       knownLimits: new Set(), authRequired: false, hasToken: false });
     const t2 = performance.now();
     console.log(JSON.stringify({ contractMs: t1 - t0, planMs: t2 - t1 }));`;

@@ -12,6 +12,9 @@ export {
   stringifyJson,
 } from '../dist/index.js';
 export type { Contract, Finding, RecordedExchange } from '../dist/index.js';
+export { apiForExchange, apis } from '../dist/apis/index.js';
+export type { ApiDefinition, Decoder } from '../dist/apis/index.js';
+export { applyChecks } from '../dist/engine/inspect-exchange.js';
 export { scenarioChecks } from '../dist/checks/index.js';
 export { runConformance } from '../dist/engine/run.js';
 export { parseRunOptions, type RawRunOptions } from '../dist/cli/run-command.js';

@@ -3,7 +3,7 @@
  *
  * Both sides start from the same Buffer and pay the same UTF-8 decoding and line splitting; the
  * baseline then JSON.parses each line, tgc parses each with `parseExchangeLine` (exact JSON,
- * u64-safe) and applies `inspectExchange` with every check (request and response schemas, SSE
+ * u64-safe) and applies the checks of the API its route names (native or OpenAI-compatible) (request and response schemas, SSE
  * decoding of the recorded stream, every response invariant). The contract is compiled before
  * the timing. Each round runs both sides over all the bytes, interleaved in ~10 MB slices (the
  * side that goes first alternating); a round starts after a forced GC; a round's time is the sum
@@ -11,7 +11,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { allChecks, inspectExchange, loadContract, parseExchangeLine, type Contract } from './tgc.js';
+import { apiForExchange, apis, applyChecks, parseExchangeLine, type ApiDefinition, type Decoder } from './tgc.js';
 import { envInt, forceGc, log, median, MiB, ROOT, round, measure, type Sample } from './lib.js';
 
 export const VALIDATION_TARGET = 1.5;
@@ -54,7 +54,8 @@ export async function benchValidation(): Promise<ValidationResult> {
   const rounds = envInt('BENCH_ROUNDS', 3);
   log(`validation: ${files.join(', ')} (${unit.length} bytes, ${exchangesPerCopy} exchanges) × ${copies} = ${(bytes.length / MiB).toFixed(1)} MiB, ${rounds} alternated rounds`);
 
-  const contract = await loadContract();
+  // Every API's contract compiled before timing; each line is judged by the API its route names.
+  const contract: Judges = new Map(await Promise.all(apis.map(async (a) => [a, await a.decoder()] as const)));
 
   // Warm-up on a slice, so that both sides run optimised code from the first timed round.
   const warm = Buffer.concat(Array.from({ length: Math.min(copies, 20) }, () => unit));
@@ -137,7 +138,7 @@ export async function benchValidation(): Promise<ValidationResult> {
     violationsPerPass: findings.violations,
     timed:
       'each side from the same Buffer, in interleaved ~10 MB slices: UTF-8 decode + split on "\\n" (both); baseline: JSON.parse per line; ' +
-      'tgc: parseExchangeLine + inspectExchange(exchange, contract, allChecks) per line (contract compiled before timing)',
+      'tgc: parseExchangeLine + the decoder and checks of the API the route names (as tgc validate exchanges), per line (contracts compiled before timing)',
   };
 }
 
@@ -165,8 +166,10 @@ function baseline(bytes: Buffer): number {
   return n;
 }
 
+type Judges = Map<ApiDefinition, Decoder<Parameters<ApiDefinition['checks'][number]['run']>[0]>>;
+
 /** tgc from bytes to findings, as `tgc validate exchanges` does for each line. */
-function tgcPass(bytes: Buffer, contract: Contract): { findings: number; violations: number; exchanges: number } {
+function tgcPass(bytes: Buffer, contract: Judges): { findings: number; violations: number; exchanges: number } {
   const lines = bytes.toString('utf8').split('\n');
   let findings = 0;
   let violations = 0;
@@ -176,7 +179,10 @@ function tgcPass(bytes: Buffer, contract: Contract): { findings: number; violati
     const parsed = parseExchangeLine(line);
     if (!parsed.ok) throw new Error(`validation: a recorded line does not parse: ${parsed.error}`);
     exchanges++;
-    const result = inspectExchange(parsed.exchange, contract, allChecks);
+    const api = apiForExchange(parsed.exchange);
+    const decode = api && contract.get(api);
+    if (!api || !decode) throw new Error(`validation: no API judges the route ${parsed.exchange.route}`);
+    const result = applyChecks(decode(parsed.exchange, {}), api.checks);
     findings += result.findings.length;
     for (const f of result.findings) if (f.severity === 'violation') violations++;
   }

@@ -34,10 +34,42 @@ export type ErrorResponse = components['schemas']['ErrorResponse'];
 export type ModelLoadingResponse = components['schemas']['ModelLoadingResponse'];
 export type Info = components['schemas']['Info'];
 
+// The OpenAI-compatible routes' types, generated from spec/openai.yaml (names distinct from the
+// native ones: OpenAIErrorResponse vs ErrorResponse, OpenAIUsage, …)
+import type { components as openaiComponents, paths as openaiPaths } from './generated/openai.js';
+export type { openaiComponents, openaiPaths };
+type OA = openaiComponents['schemas'];
+export type ChatCompletionRequest = OA['ChatCompletionRequest'];
+export type ChatCompletionRequestMessage = OA['ChatCompletionRequestMessage'];
+export type ChatCompletionTool = OA['ChatCompletionTool'];
+export type ChatCompletionToolChoiceOption = OA['ChatCompletionToolChoiceOption'];
+export type CompletionRequest = OA['CompletionRequest'];
+export type ChatCompletion = OA['ChatCompletion'];
+export type ChatCompletionChoice = OA['ChatCompletionChoice'];
+export type ChatCompletionResponseMessage = OA['ChatCompletionResponseMessage'];
+export type ChatCompletionMessageToolCall = OA['ChatCompletionMessageToolCall'];
+export type ChatCompletionChunk = OA['ChatCompletionChunk'];
+export type ChatCompletionChunkChoice = OA['ChatCompletionChunkChoice'];
+export type ChatCompletionStreamDelta = OA['ChatCompletionStreamDelta'];
+export type ChatCompletionToolCallDelta = OA['ChatCompletionToolCallDelta'];
+export type ChatCompletionLogprobs = OA['ChatCompletionLogprobs'];
+export type OpenAICompletion = OA['Completion'];
+export type OpenAICompletionChunk = OA['CompletionChunk'];
+export type OpenAICompletionLogprobs = OA['CompletionLogprobs'];
+export type OpenAIModelList = OA['ModelList'];
+export type OpenAIModel = OA['Model'];
+export type OpenAIUsage = OA['Usage'];
+export type OpenAIError = OA['OpenAIError'];
+export type OpenAIErrorResponse = OA['OpenAIErrorResponse'];
+export type TgiErrorResponse = OA['TgiErrorResponse'];
+export type TgiStreamError = OA['TgiStreamError'];
+export type BareStringError = OA['BareStringError'];
+export type FlatErrorResponse = OA['FlatErrorResponse'];
+
 // Findings and exchanges
 export type { Finding, Severity } from './core/finding.js';
 export { dedupeKey } from './core/finding.js';
-export type { ExchangeView, RecordedExchange, RouteName, SseEvent } from './core/exchange.js';
+export type { ApiName, BaseExchangeView, ExchangeView, OpenAIExchangeView, RecordedExchange, RouteName, SseEvent } from './core/exchange.js';
 export type { ExactJson, ParseJsonResult } from './core/json.js';
 export { parseJson, stringifyJson } from './core/json.js';
 
@@ -46,6 +78,8 @@ export type { BodyShape, Contract, Validated } from './contract/contract.js';
 export { loadContract } from './contract/contract.js';
 export type { RuleBreach, ServerLimits as RequestRuleLimits } from './contract/request-rules.js';
 export { crossFieldBreaches } from './contract/request-rules.js';
+export type { OpenAIContract } from './contract/openai/types.js';
+export { loadOpenAIContract, OPENAI_CHECK, OPENAI_REQUEST_REJECTION } from './contract/openai/contract.js';
 
 // Streams
 export type { DecodedSse, SseDecoder, SseDecoderLimits, SseDecoderOptions } from './sse/index.js';
@@ -55,7 +89,12 @@ export { createSseDecoder, decodeSse } from './sse/index.js';
 export type { CheckDefinition } from './checks/check.js';
 export { allChecks, checkRegistry } from './checks/index.js';
 export type { CheckOutcome, InspectResult } from './engine/inspect-exchange.js';
-export { inspectExchange } from './engine/inspect-exchange.js';
+export { applyChecks, inspectExchange } from './engine/inspect-exchange.js';
+
+// Each API as one declaration: routes, spec, decoder, checks (src/apis/)
+export { apiByName, apiForExchange, apis, everyCheck } from './apis/index.js';
+export type { ApiDefinition, ApiDriver, Decoder } from './apis/index.js';
+export { openaiChecks, openaiScenarioChecks } from './checks/openai/index.js';
 export { formatExchangeLine, parseExchangeLine } from './engine/exchange-lines.js';
 
 // The conformance engine, as `tgc run` and the vitest suites drive it

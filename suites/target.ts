@@ -18,8 +18,9 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { apiByName } from '../src/apis/index.js';
 import { allChecks, scenarioChecks } from '../src/checks/index.js';
-import { RUN_DEFAULTS, type Api, type RunOptions } from '../src/engine/options.js';
+import { RUN_DEFAULTS, type RunOptions } from '../src/engine/options.js';
 import { runConformance } from '../src/engine/run.js';
 import { startReferenceServer } from '../src/reference/index.js';
 import { applyBaseline, baselineKeys } from '../src/report/baseline.js';
@@ -46,7 +47,8 @@ export interface SuiteTarget {
 /** Reads the target from the environment; throws an Error naming the variable at fault. */
 export function suiteTargetFromEnv(env: Env, cwd: string = process.cwd()): SuiteTarget {
   const api = env['TGC_API'] ?? 'tgi';
-  if (api !== 'tgi' && api !== 'hf') throw new Error(`TGC_API must be tgi or hf, got "${api}"`);
+  const declaration = apiByName(api);
+  if (!declaration?.driver) throw new Error(`TGC_API must name an API tgc run drives (tgi, hf), got "${api}"`);
   const url = env['TGC_URL'];
   if (url !== undefined && url !== '' && !/^https?:\/\//.test(url)) throw new Error(`TGC_URL must be an http(s) URL, got "${url}"`);
   const builtIn = url === undefined || url === '';
@@ -54,8 +56,8 @@ export function suiteTargetFromEnv(env: Env, cwd: string = process.cwd()): Suite
   const checks = ids(env, 'TGC_CHECKS');
   const exclude = ids(env, 'TGC_EXCLUDE_CHECKS');
   const options: RunOptions = {
-    url: builtIn ? '' : api === 'tgi' ? url.replace(/\/+$/, '') : url,
-    api,
+    url: builtIn ? '' : declaration.driver.normaliseUrl(url),
+    api: declaration.name,
     ...(token !== undefined ? { token } : {}),
     authRequired: env['TGC_AUTH_REQUIRED'] === '1' || env['TGC_AUTH_REQUIRED'] === 'true',
     headers: {},
@@ -78,9 +80,10 @@ export function suiteTargetFromEnv(env: Env, cwd: string = process.cwd()): Suite
     description: builtIn ? `the reference server (api ${api})` : `${options.url} (api ${api})`,
     checkIds: ALL_CHECK_IDS.filter((id) => (checks.length === 0 || checks.includes(id)) && !exclude.includes(id)),
     async run(signal) {
-      const server = builtIn ? await startReferenceServer({ profile: api as Api, host: '127.0.0.1', port: 0 }) : undefined;
+      const builtInServer = apiByName(api)?.driver?.builtIn;
+      const server = builtIn && builtInServer ? await startReferenceServer({ profile: builtInServer.profile, host: '127.0.0.1', port: 0 }) : undefined;
       try {
-        const target = server ? { ...options, url: api === 'hf' ? `${server.url}/models/tgc/reference-model` : server.url } : options;
+        const target = server && builtInServer ? { ...options, url: builtInServer.url(server.url) } : options;
         const report = await runConformance(target, {}, signal, { builtIn: server !== undefined });
         if (suppressions) applySuppressions(report, suppressions);
         if (baseline) applyBaseline(report, baseline);

@@ -6,6 +6,10 @@ import { rejectedWith, scenarioOutcome } from './__fixtures__/case-builders.js';
 import { PROMPT, details, eos, nonStream, tok, type Want } from './__fixtures__/builders.js';
 import { determinism } from './determinism.js';
 import { scenarioChecks } from './index.js';
+import type { ScenarioRoutes } from './check.js';
+
+/** Where the seed document's endpoint takes scenario requests (src/apis/hf.ts). */
+const HF_ROUTES: ScenarioRoutes = { nonStream: 'POST /', stream: 'POST /', streamInBody: true, headers: { 'x-use-cache': 'false' } };
 
 const context = (over: Partial<ScenarioContext> = {}): ScenarioContext => ({
   api: 'tgi',
@@ -70,7 +74,7 @@ describe('determinism', () => {
   });
 
   it('plans on POST / for the serverless endpoint, past its cache', () => {
-    const [seeded] = determinism.plan(context({ api: 'hf' }));
+    const [seeded] = determinism.plan(context({ api: 'hf', routes: HF_ROUTES }));
     expect(seeded?.requests[0]).toMatchObject({ route: 'POST /', body: { stream: false }, headers: { 'x-use-cache': 'false' } });
   });
 

@@ -5,6 +5,10 @@ import type { ScenarioContext, ScenarioGroup } from './check.js';
 import { VALIDATION, rejectedWith, scenarioOutcome } from './__fixtures__/case-builders.js';
 import { details, eos, nonStream, stream, streamDetails, textOf, tok, type Want } from './__fixtures__/builders.js';
 import { streamEquivalence } from './stream-equivalence.js';
+import type { ScenarioRoutes } from './check.js';
+
+/** Where the seed document's endpoint takes scenario requests (src/apis/hf.ts). */
+const HF_ROUTES: ScenarioRoutes = { nonStream: 'POST /', stream: 'POST /', streamInBody: true, headers: { 'x-use-cache': 'false' } };
 
 const context = (over: Partial<ScenarioContext> = {}): ScenarioContext => ({
   api: 'tgi',
@@ -62,7 +66,7 @@ describe('stream-equivalence', () => {
   });
 
   it('plans POST / with stream false and true for the serverless endpoint', () => {
-    const [group] = streamEquivalence.plan(context({ api: 'hf' }));
+    const [group] = streamEquivalence.plan(context({ api: 'hf', routes: HF_ROUTES }));
     expect(group?.requests.map((r) => [r.route, (r.body as { stream: boolean }).stream])).toEqual([
       ['POST /', false],
       ['POST /', true],

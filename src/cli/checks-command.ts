@@ -1,9 +1,9 @@
-/** `tgc checks`: every check, its severity, the rule and its source. */
-import { allChecks, scenarioChecks } from '../checks/index.js';
+/** `tgc checks`: every check of every API, its severity, the rule and its source. */
+import { everyCheck } from '../apis/index.js';
 import type { CliIo } from './io.js';
 
 export function checksCommand(options: { format: 'text' | 'json' }, io: CliIo): number {
-  const checks = [...allChecks, ...scenarioChecks];
+  const checks = everyCheck();
   if (options.format === 'json') {
     const rows = checks.map(({ id, severity, title, rule, source }) => ({ id, severity, title, rule, source }));
     io.stdout(`${JSON.stringify(rows, null, 2)}\n`);

@@ -28,9 +28,9 @@ export async function mockCommand(
     }
     server = await startReferenceServer({ ...options, log: (line) => io.stdout(`${line}\n`) });
     const run = options.fault?.runOptions;
-    if (run?.authRequired || run?.api === 'hf' || run?.headers) {
+    if (run?.authRequired || run?.api !== undefined || run?.headers) {
       const flags = [
-        run.api === 'hf' ? '--api hf' : '',
+        run.api !== undefined ? `--api ${run.api}` : '',
         run.authRequired ? '--auth-required --token <the --api-key>' : '',
         ...Object.entries(run.headers ?? {}).map(([k, v]) => `--header '${k}: ${v}'`),
       ].filter(Boolean);

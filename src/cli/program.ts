@@ -3,7 +3,7 @@
  * before testing starts maps to exit 2 with one line on stderr.
  */
 import { Argument, Command, CommanderError, Option } from 'commander';
-import { allChecks, scenarioChecks } from '../checks/index.js';
+import { API_NAMES, everyCheck } from '../apis/index.js';
 import { MOCK_OPTION_SPECS } from '../reference/index.js';
 import { checksCommand } from './checks-command.js';
 import { mockCommand } from './mock-command.js';
@@ -32,6 +32,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .argument('<files...>', 'files to validate')
     .option('--request <file>', 'the JSON request that produced the responses/streams (adds request-dependent checks)')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--api <api>', 'the API of a request, response or stream file (exchanges say their route)').choices([...API_NAMES]))
+    .addOption(new Option('--route <route>', 'with --api openai: which route (else inferred from --request)').choices(['chat', 'completions', 'models']))
     .addHelpText(
       'after',
       `
@@ -39,9 +41,11 @@ Examples:
   tgc validate response body.json --request request.json
   tgc validate stream transcript.sse
   tgc validate exchanges recorded.jsonl
-  tgc validate request request.json`,
+  tgc validate request request.json
+  tgc validate stream chat.sse --api openai --route chat
+  tgc validate response completion.json --api openai --request request.json`,
     )
-    .action(async (kind: ValidateKind, files: string[], opts: { request?: string; format: 'text' | 'json' }) => {
+    .action(async (kind: ValidateKind, files: string[], opts: { request?: string; format: 'text' | 'json'; api?: string; route?: string }) => {
       exitCode = await validateCommand(kind, files, opts, io);
     });
 
@@ -50,7 +54,7 @@ Examples:
     .command('run')
     .description('run the conformance checks against a live endpoint (or the built-in reference server)')
     .option('--url <url>', 'the server: with --api tgi its base URL; with --api hf the endpoint to POST to (default: the built-in reference server)')
-    .addOption(new Option('--api <api>', 'which surface to test').choices(['tgi', 'hf']).default('tgi'))
+    .addOption(new Option('--api <api>', 'which surface to test').choices([...API_NAMES]).default('tgi'))
     .option('--token <token>', 'sent as Authorization: Bearer <token> (default: $HF_TOKEN); never written anywhere')
     .option('--auth-required', 'the server must reject a missing or wrong token (401 or 403)')
     .option('--header <header>', "extra request header 'Name: value' (repeatable)", collect, [])
@@ -91,7 +95,7 @@ Examples:
 Exit codes: 0 nothing wrong (warnings allowed), 1 violations, 2 could not test, 130 interrupted.`,
     )
     .action(async (opts: RawRunOptions) => {
-      exitCode = await runCommand(opts, io, [...allChecks, ...scenarioChecks].map((c) => c.id));
+      exitCode = await runCommand(opts, io, everyCheck().map((c) => c.id));
     });
 
   const mock = program
@@ -127,8 +131,13 @@ Examples:
   program
     .command('types')
     .description('write the TypeScript bindings generated from the spec (stdout by default)')
+    .addOption(
+      new Option('--api <api>', 'which API: tgi and hf (spec/openapi.yaml) or openai (spec/openai.yaml)')
+        .choices(['tgi', 'hf', 'openai'])
+        .default('tgi'),
+    )
     .option('--out <file>', 'write to this file')
-    .action(async (opts: { out?: string }) => {
+    .action(async (opts: { out?: string; api?: string }) => {
       exitCode = await typesCommand(opts, io);
     });
 

@@ -7,6 +7,7 @@ import path from 'node:path';
 import cliProgress from 'cli-progress';
 import { formatExchangeLine } from '../engine/exchange-lines.js';
 import { DEFAULT_LIMITS, type TransportLimits } from '../transport/index.js';
+import { API_NAMES, apiByName } from '../apis/index.js';
 import { RUN_DEFAULTS, type Api, type KnownServerLimits, type RunOptions } from '../engine/options.js';
 import { runConformance, TargetUnreachableError, type RunEvent } from '../engine/run.js';
 import { startReferenceServer } from '../reference/index.js';
@@ -73,8 +74,10 @@ export async function runCommand(raw: RawRunOptions, io: CliIo, knownCheckIds: r
     // The built-in server is tgc's own process: no need to be gentle with it.
     if (raw.rate === undefined) options.rate = 0;
     if (raw.concurrency === undefined) options.concurrency = 8;
-    server = await startReferenceServer({ profile: options.api, host: '127.0.0.1', port: 0 });
-    options.url = options.api === 'hf' ? `${server.url}/models/tgc/reference-model` : server.url;
+    const builtIn = apiByName(options.api)?.driver?.builtIn;
+    if (!builtIn) throw new TgcInputError(`--api ${options.api}: the built-in reference server does not serve it`);
+    server = await startReferenceServer({ profile: builtIn.profile, host: '127.0.0.1', port: 0 });
+    options.url = builtIn.url(server.url);
     out(`tgc: no --url given: testing the built-in reference server at ${options.url}\n`);
   }
 
@@ -173,9 +176,19 @@ export function parseRunOptions(raw: RawRunOptions, token: string | undefined, k
       throw new TgcInputError(`--url: only http and https URLs, got "${parsed.protocol}"`);
     }
     url = parsed.toString();
-    if (raw.api === 'tgi') url = url.replace(/\/+$/, '');
   }
-  if (raw.api !== 'tgi' && raw.api !== 'hf') throw new TgcInputError(`--api must be tgi or hf, got "${raw.api}"`);
+  const api = apiByName(raw.api);
+  if (!api) throw new TgcInputError(`--api must be one of ${API_NAMES.join(', ')}, got "${raw.api}"`);
+  if (!api.driver) {
+    throw new TgcInputError(`--api ${raw.api}: tgc run does not drive ${api.title} yet; tgc validate judges its recordings`);
+  }
+  if (url !== '') {
+    try {
+      url = api.driver.normaliseUrl(url);
+    } catch (e) {
+      throw new TgcInputError(`--url: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
   const headers: Record<string, string> = {};
   for (const h of raw.header) {
     const m = /^([^:\s]+)\s*:\s*(.*)$/.exec(h);

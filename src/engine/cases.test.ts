@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { stringifyJson } from '../core/json.js';
 import { contractRuleIds } from './__fixtures__/rules.js';
-import { planCases, type PlanOptions } from './cases.js';
+import { HF_SURFACE, planCases, TGI_SURFACE, type PlanOptions } from './cases.js';
 import { TGI_DEFAULT_LIMITS, type KnownServerLimits } from './options.js';
 
 const base: PlanOptions = {
-  api: 'tgi',
+  surface: TGI_SURFACE,
   seed: 7,
   maxExamples: 5,
   limits: { ...TGI_DEFAULT_LIMITS },
@@ -63,7 +63,7 @@ describe('planCases', () => {
   });
 
   it('on the hf surface sends non-stream and stream cases to the one endpoint, told apart by the body', () => {
-    const hf = planCases({ ...base, api: 'hf' });
+    const hf = planCases({ ...base, surface: HF_SURFACE });
     expect(new Set(hf.map((c) => c.route))).toEqual(new Set(['POST /']));
     const rule2 = hf.filter((c) => c.expectation.rule === '2' && c.expectation.label?.startsWith('rule 2: temperature 0'));
     expect(rule2.map((c) => (c.body as { stream?: boolean }).stream).sort()).toEqual([false, true]);

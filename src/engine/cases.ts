@@ -10,7 +10,7 @@ import { PARAMETER_NAMES } from '../arbitraries/_internals/parameter-domains.js'
 import { validGenerateRequest, type GenerateRoute } from '../arbitraries/valid-generate-request.js';
 import type { CaseExpectation, RouteName } from '../core/exchange.js';
 import type { ExactJson } from '../core/json.js';
-import type { Api, KnownServerLimits } from './options.js';
+import type { KnownServerLimits } from './options.js';
 
 export interface Case {
   /** Position in the plan; stable for a given seed. */
@@ -30,8 +30,48 @@ export interface Case {
   redraw?: (limits: KnownServerLimits) => ExactJson;
 }
 
+/**
+ * How a native surface is reached: TGI's routes, or the seed document's single endpoint. Data,
+ * not branches: the API declarations (src/apis/) say which.
+ */
+export interface NativeSurface {
+  /** The non-stream and the stream target (hf: one endpoint, `stream` in the body). */
+  nonStream: { route: RouteName; streamed: false };
+  stream: { route: RouteName; streamed: true };
+  /** The routes positive requests are drawn for. */
+  positiveRoutes: readonly { route: RouteName; arb: GenerateRoute; stream: boolean }[];
+  /** TGI's compat route `POST /`, tested both ways as a feature. */
+  compatFeatures: boolean;
+  /** The seed document's serverless cases (x-wait-for-model, the loading 503). */
+  serverless: boolean;
+}
+
+export const TGI_SURFACE: NativeSurface = {
+  nonStream: { route: 'POST /generate', streamed: false },
+  stream: { route: 'POST /generate_stream', streamed: true },
+  positiveRoutes: [
+    { route: 'POST /generate', arb: '/generate', stream: false },
+    { route: 'POST /generate_stream', arb: '/generate_stream', stream: true },
+    { route: 'POST /', arb: '/', stream: false },
+    { route: 'POST /', arb: '/', stream: true },
+  ],
+  compatFeatures: true,
+  serverless: false,
+};
+
+export const HF_SURFACE: NativeSurface = {
+  nonStream: { route: 'POST /', streamed: false },
+  stream: { route: 'POST /', streamed: true },
+  positiveRoutes: [
+    { route: 'POST /', arb: '/', stream: false },
+    { route: 'POST /', arb: '/', stream: true },
+  ],
+  compatFeatures: false,
+  serverless: true,
+};
+
 export interface PlanOptions {
-  api: Api;
+  surface: NativeSurface;
   seed: number;
   maxExamples: number;
   limits: KnownServerLimits;
@@ -49,22 +89,6 @@ export interface PlanOptions {
 const MAX_NEW_TOKENS = 16;
 const PROMPT = 'The capital of France is';
 
-/** The routes a positive request is drawn for, per API surface. */
-function positiveRoutes(api: Api): { route: RouteName; arb: GenerateRoute; stream: boolean }[] {
-  if (api === 'hf') {
-    return [
-      { route: 'POST /', arb: '/', stream: false },
-      { route: 'POST /', arb: '/', stream: true },
-    ];
-  }
-  return [
-    { route: 'POST /generate', arb: '/generate', stream: false },
-    { route: 'POST /generate_stream', arb: '/generate_stream', stream: true },
-    { route: 'POST /', arb: '/', stream: false },
-    { route: 'POST /', arb: '/', stream: true },
-  ];
-}
-
 export function planCases(options: PlanOptions): Case[] {
   const cases: Omit<Case, 'id'>[] = [
     // First: a loading model is met only early in a run.
@@ -80,7 +104,7 @@ export function planCases(options: PlanOptions): Case[] {
 
 function positiveCases(options: PlanOptions): Omit<Case, 'id'>[] {
   const out: Omit<Case, 'id'>[] = [];
-  positiveRoutes(options.api).forEach((r, routeIndex) => {
+  options.surface.positiveRoutes.forEach((r, routeIndex) => {
     // Building the arbitrary is the costly part: once per route and set of limits.
     const arbitraries = new Map<string, fc.Arbitrary<unknown>>();
     const arbitrary = (limits: KnownServerLimits): fc.Arbitrary<unknown> => {
@@ -114,7 +138,7 @@ function positiveCases(options: PlanOptions): Omit<Case, 'id'>[] {
  */
 function featureCases(options: PlanOptions): Omit<Case, 'id'>[] {
   const l = options.limits;
-  const { nonStream, stream } = targets(options.api);
+  const { nonStream, stream } = options.surface;
   const topN = Math.min(3, l.maxTopNTokens);
   const features: { label: string; inputs?: string; parameters: Record<string, ExactJson>; streamed?: boolean }[] = [
     { label: 'sampling with a seed beyond 2^53', parameters: { do_sample: true, seed: 18446744073709551557n, details: true, max_new_tokens: 8 } },
@@ -153,7 +177,7 @@ function featureCases(options: PlanOptions): Omit<Case, 'id'>[] {
       expectation: { outcome: 'accept' as const, purpose: 'positive' as const, label: `feature: ${f.label}` },
     };
   });
-  if (options.api === 'tgi') {
+  if (options.surface.compatFeatures) {
     // TGI's compat route, both ways: an array, or a stream chosen by the body.
     for (const streamed of [false, true]) {
       out.push({
@@ -170,7 +194,7 @@ function featureCases(options: PlanOptions): Omit<Case, 'id'>[] {
 /** Every boundary value of every parameter, on the non-stream route (and TGI's stream route). */
 function boundaryCases(options: PlanOptions): Omit<Case, 'id'>[] {
   const out: Omit<Case, 'id'>[] = [];
-  const nonStream: RouteName = options.api === 'hf' ? 'POST /' : 'POST /generate';
+  const nonStream = options.surface.nonStream.route;
   for (const name of PARAMETER_NAMES) {
     for (const b of parameterBoundaries({ name, limits: options.limits, maxNewTokens: MAX_NEW_TOKENS })) {
       const parameters: Record<string, ExactJson> = { details: true, max_new_tokens: 8, [name]: b.value };
@@ -255,7 +279,7 @@ function negativeCases(options: PlanOptions): Omit<Case, 'id'>[] {
     inHandler.push({ rule: '17', label: 'a regex grammar on a server without grammar support', parameters: { grammar: { type: 'regex', value: '[a-z]+' } }, message: 'grammar is not supported' });
   }
   const out: Omit<Case, 'id'>[] = [];
-  const { nonStream, stream } = targets(options.api);
+  const { nonStream, stream } = options.surface;
   for (const n of inHandler) {
     if (n.when === false) continue;
     const routes = n.stream ? [stream] : n.nonStreamOnly ? [nonStream] : [nonStream, stream];
@@ -325,19 +349,12 @@ function negativeCases(options: PlanOptions): Omit<Case, 'id'>[] {
   return out;
 }
 
-/** The non-stream and the stream target of an API surface (hf: one endpoint, `stream` in the body). */
-function targets(api: Api): Record<'nonStream' | 'stream', { route: RouteName; streamed: boolean }> {
-  return api === 'hf'
-    ? { nonStream: { route: 'POST /', streamed: false }, stream: { route: 'POST /', streamed: true } }
-    : { nonStream: { route: 'POST /generate', streamed: false }, stream: { route: 'POST /generate_stream', streamed: true } };
-}
-
 /**
  * The seed document's serverless headers (api hf): with `x-wait-for-model: true` a loading model
  * is waited for instead of answering 503; without it a 503 must carry `{error, estimated_time}`.
  */
 function serverlessCases(options: PlanOptions): Omit<Case, 'id'>[] {
-  if (options.api !== 'hf') return [];
+  if (!options.surface.serverless) return [];
   const body: ExactJson = { inputs: PROMPT, parameters: { max_new_tokens: 4 } };
   return [
     {
@@ -359,7 +376,7 @@ function serverlessCases(options: PlanOptions): Omit<Case, 'id'>[] {
 
 function authCases(options: PlanOptions): Omit<Case, 'id'>[] {
   if (!options.authRequired) return [];
-  const route: RouteName = options.api === 'hf' ? 'POST /' : 'POST /generate';
+  const route = options.surface.nonStream.route;
   const body: ExactJson = { inputs: PROMPT, parameters: { max_new_tokens: 4 } };
   return [
     { route, body, auth: 'missing', expectation: { outcome: 'reject', purpose: 'auth', auth: 'missing', label: 'no Authorization header' } },

@@ -11,7 +11,10 @@ import type { BodyShape, Contract } from '../contract/contract.js';
 import { decodeSse, type SseDecoderLimits } from '../sse/index.js';
 
 export interface DecodeOptions {
-  /** How a non-stream body must be shaped; by default `object` on /generate, `either` on `/`. */
+  /**
+   * How a non-stream body must be shaped; by default `object` on /generate, `either` on `/`
+   * (the API declarations say `array` for TGI's own `/`: src/apis/tgi.ts).
+   */
   bodyShape?: BodyShape;
   sse?: SseDecoderLimits;
 }
@@ -28,7 +31,7 @@ export function decodeExchange(raw: RecordedExchange, contract: Contract, option
   const streamed =
     raw.route === 'POST /generate_stream' || (raw.route === 'POST /' && isJsonObject(body) && body['stream'] === true);
   const bodyShape: BodyShape =
-    options.bodyShape ?? (raw.route !== 'POST /' ? 'object' : raw.api === 'tgi' ? 'array' : 'either');
+    options.bodyShape ?? (raw.route !== 'POST /' ? 'object' : 'either');
 
   let request: GenerateRequest | undefined;
   let requestInvalidReasons: Finding[] = [];
@@ -54,7 +57,7 @@ export function decodeExchange(raw: RecordedExchange, contract: Contract, option
     ...(raw.transportFailure ? { transportFailure: raw.transportFailure } : {}),
     ...(raw.redirect ? { redirect: raw.redirect } : {}),
     ...(raw.timings ? { timings: raw.timings } : {}),
-    ...(raw.api ? { api: raw.api } : {}),
+    ...(raw.api === 'tgi' || raw.api === 'hf' ? { api: raw.api } : {}),
     ...(raw.expectation ? { expectation: raw.expectation } : {}),
     ...(raw.requestHeaders ? { requestHeaders: raw.requestHeaders } : {}),
   };

@@ -1,12 +1,17 @@
 /**
  * The `validate exchanges` / `--record` format: one exchange a line,
  * `{"request": <body>, "status": <int>, "response": <body>}` or with `"stream": "<raw SSE>"`
- * instead of `response`; optional `"route"`; optional `"headers"` (response headers, lower-case);
- * other keys ignored (DESIGN.md). `tgc run --record` adds a `"tgc"` object (the API tested, the
+ * or `"response_text": "<a body that is not JSON>"` instead of `response`; optional `"route"`
+ * (a native route, or `POST /v1/chat/completions`, `POST /v1/completions`, `GET /v1/models`);
+ * optional `"headers"` (response headers, lower-case) or `"content_type"`; other keys ignored
+ * (DESIGN.md). `tgc run --record` adds a `"tgc"` object (the API tested, the
  * case's expectation, the request headers sent without Authorization, timings, a transport
  * failure or redirect) so that `validate exchanges` judges a recording as the run judged it.
  */
-import { ROUTES, type RecordedExchange, type RouteName } from '../core/exchange.js';
+import { ROUTES, type ApiName, type RecordedExchange, type RouteName } from '../core/exchange.js';
+
+/** The APIs a recording may name (src/apis/ declares them; listed here to keep the engine below them). */
+const API_NAMES: readonly ApiName[] = ['tgi', 'hf', 'openai'];
 import { isJsonObject, parseJson, stringifyJson, type ExactJson } from '../core/json.js';
 
 export type ParseLineResult = { ok: true; exchange: RecordedExchange } | { ok: false; error: string };
@@ -30,6 +35,9 @@ export function parseExchangeLine(line: string): ParseLineResult {
     return { ok: false, error: '"stream" must be the raw text/event-stream body, as a string' };
   }
   if ('stream' in v && 'response' in v) return { ok: false, error: 'has both "stream" and "response"' };
+  if ('response_text' in v && typeof v['response_text'] !== 'string') {
+    return { ok: false, error: '"response_text" must be the body that is not JSON, as a string' };
+  }
   const exchange: RecordedExchange = { route: route as RouteName, request: v['request'], status };
   const headers = v['headers'];
   if (headers !== undefined) {
@@ -42,7 +50,13 @@ export function parseExchangeLine(line: string): ParseLineResult {
   }
   const extra = v['tgc'];
   if (extra !== null && typeof extra === 'object' && !Array.isArray(extra)) readRunContext(extra, exchange);
+  const contentType = v['content_type'];
+  if (typeof contentType === 'string') {
+    exchange.contentType = contentType;
+    exchange.headers ??= { 'content-type': contentType };
+  }
   if (typeof v['stream'] === 'string') exchange.stream = v['stream'];
+  else if (typeof v['response_text'] === 'string') exchange.responseText = v['response_text'];
   else if ('response' in v) {
     const body = v['response'] as ExactJson;
     // A text/plain rejection is recorded as a JSON string.
@@ -55,7 +69,7 @@ export function parseExchangeLine(line: string): ParseLineResult {
 /** The run context `--record` writes; only well-formed parts are taken, the rest ignored. */
 function readRunContext(extra: { [key: string]: ExactJson }, exchange: RecordedExchange): void {
   const api = extra['api'];
-  if (api === 'tgi' || api === 'hf') exchange.api = api;
+  if (typeof api === 'string' && (API_NAMES as readonly string[]).includes(api)) exchange.api = api as ApiName;
   const expectation = extra['expectation'];
   if (isJsonObject(expectation) && ['accept', 'reject', 'either'].includes(String(expectation['outcome']))) {
     exchange.expectation = expectation as unknown as NonNullable<RecordedExchange['expectation']>;

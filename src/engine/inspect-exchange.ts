@@ -2,7 +2,7 @@
  * Applies the checks to one recorded exchange. Shared by `tgc validate` and the engine of
  * `tgc run`: the same decoding, the same checks, the same findings.
  */
-import type { ExchangeView, RecordedExchange } from '../core/exchange.js';
+import type { BaseExchangeView, ExchangeView, RecordedExchange } from '../core/exchange.js';
 import type { Finding } from '../core/finding.js';
 import type { CheckDefinition } from '../checks/check.js';
 import type { Contract } from '../contract/contract.js';
@@ -26,6 +26,7 @@ export interface InspectResult {
 const PASS: CheckOutcome = Object.freeze({ status: 'pass' });
 const FAIL: CheckOutcome = Object.freeze({ status: 'fail' });
 
+/** Decodes one native exchange and applies the checks to it. */
 export function inspectExchange(
   raw: RecordedExchange,
   contract: Contract,
@@ -34,6 +35,18 @@ export function inspectExchange(
 ): InspectResult {
   const view = decodeExchange(raw, contract, options);
   options.annotate?.(view);
+  return { view, ...applyChecks(view, checks) };
+}
+
+/**
+ * Applies checks to a decoded view of any API. A check that throws is tgc's own failure (status
+ * `error`), never a finding on the server; an exchange that did not complete is judged only by
+ * `response-completes`.
+ */
+export function applyChecks<V extends BaseExchangeView>(
+  view: V,
+  checks: readonly CheckDefinition<V>[],
+): { findings: Finding[]; outcomes: Map<string, CheckOutcome> } {
   const findings: Finding[] = [];
   const outcomes = new Map<string, CheckOutcome>();
   for (const check of checks) {
@@ -41,11 +54,10 @@ export function inspectExchange(
       outcomes.set(check.id, { status: 'skip', reason: 'the exchange did not complete' });
       continue;
     }
-    let result: ReturnType<CheckDefinition['run']>;
+    let result: ReturnType<CheckDefinition<V>['run']>;
     try {
       result = check.run(view);
     } catch (e) {
-      // A check that throws is tgc's own failure (status error), never a finding on the server.
       outcomes.set(check.id, { status: 'error', reason: e instanceof Error ? e.message : String(e) });
       continue;
     }
@@ -60,5 +72,5 @@ export function inspectExchange(
     for (const f of result) findings.push(f);
     outcomes.set(check.id, result.some((f) => f.severity === 'violation') ? FAIL : PASS);
   }
-  return { view, findings, outcomes };
+  return { findings, outcomes };
 }

@@ -2,9 +2,11 @@
  * The options of a conformance run, as `tgc run` and the vitest suites pass them, with the
  * gentle defaults README states.
  */
+import type { ApiName } from '../core/exchange.js';
 import type { TransportLimits } from '../transport/index.js';
 
-export type Api = 'tgi' | 'hf';
+/** The surface under test (`--api`); each is one declaration in src/apis/. */
+export type Api = ApiName;
 
 export interface RunOptions {
   /** The target. With api tgi: the base URL; with api hf: the one endpoint URL. */

@@ -4,22 +4,20 @@
  * checks, shrinks failing random cases, and returns the report. One engine serves `tgc run` and
  * the vitest suites.
  */
+import { apiByName, type ApiDefinition, type ApiDriver, type Decoder } from '../apis/index.js';
 import type { CheckDefinition, ScenarioCheck, ScenarioContext } from '../checks/check.js';
-import { allChecks, scenarioChecks } from '../checks/index.js';
-import { learnLimit } from '../checks/_internals/learned-limits.js';
-import type { ExchangeView, RecordedExchange, RouteName } from '../core/exchange.js';
+import type { BaseExchangeView, RecordedExchange, RouteName } from '../core/exchange.js';
 import { dedupeKey, type Finding } from '../core/finding.js';
 import { stringifyJson, type ExactJson } from '../core/json.js';
-import { loadContract } from '../contract/contract.js';
 import type { ReportCheck, ReportFinding, TgcReport } from '../report/report.js';
 import { REPORT_SCHEMA_VERSION } from '../report/report.js';
 import { send, toRecordedExchange, type TransportResult } from '../transport/index.js';
 import { VERSION } from '../version.js';
-import { planCases, type Case } from './cases.js';
-import { inspectExchange, type CheckOutcome } from './inspect-exchange.js';
+import type { Case } from './cases.js';
+import { applyChecks, type CheckOutcome } from './inspect-exchange.js';
 import { TGI_DEFAULT_LIMITS, type KnownServerLimits, type RunOptions } from './options.js';
 import { curlCommand } from './reproduce.js';
-import { createScheduler, RequestBudgetExhausted, sleep } from './scheduler.js';
+import { createScheduler, RequestBudgetExhausted, sleep, type Scheduler } from './scheduler.js';
 
 /** The target refused the connection or did not resolve before any byte: nothing was tested. */
 export class TargetUnreachableError extends Error {
@@ -55,7 +53,7 @@ interface Sent {
 
 interface Judged {
   sent: Sent;
-  view?: ExchangeView;
+  view?: BaseExchangeView;
   findings: Finding[];
   outcomes: Map<string, CheckOutcome>;
 }
@@ -66,111 +64,170 @@ export async function runConformance(
   signal?: AbortSignal,
   target: { builtIn: boolean } = { builtIn: false },
 ): Promise<TgcReport> {
-  const startedAt = new Date();
-  const emit = (e: RunEvent): void => hooks.onEvent?.(e);
-  const contract = await loadContract();
-  const selected = selectChecks(allChecks, options);
-  const selectedScenarios = selectChecks(scenarioChecks, options);
-  const scheduler = createScheduler({ ...options, ...(signal ? { signal } : {}) });
-  const state = { requests: 0 };
+  const run = await prepare(options, hooks, signal);
+  await discover(run);
+  const cases = plan(run);
+  const judged = await sendCases(run, cases);
+  const scenarios = await runScenarios(run);
+  const shrinks = await shrinkFailures(run, judged);
+  return buildReport(run, { cases, judged, scenarios, shrinks }, target);
+}
 
-  const limits: KnownServerLimits = { ...TGI_DEFAULT_LIMITS };
-  const sources: TgcReport['limits'] = {};
-  for (const [k, v] of Object.entries(TGI_DEFAULT_LIMITS)) sources[k] = { value: v, source: 'default' };
-  const setLimit = (name: keyof KnownServerLimits, value: number | boolean, source: 'user' | 'info' | 'learned'): void => {
-    (limits as unknown as Record<string, number | boolean>)[name] = value;
-    sources[name] = { value, source };
+/** What the stages of a run share: the API, its checks, the scheduler, the limits learned so far. */
+interface Run {
+  options: RunOptions;
+  api: ApiDefinition<BaseExchangeView>;
+  driver: ApiDriver<BaseExchangeView>;
+  decode: Decoder<BaseExchangeView>;
+  checks: CheckDefinition<BaseExchangeView>[];
+  scenarioChecks: ScenarioCheck<BaseExchangeView>[];
+  scheduler: Scheduler;
+  signal: AbortSignal | undefined;
+  startedAt: Date;
+  emit: (e: RunEvent) => void;
+  requests: number;
+  limits: KnownServerLimits;
+  sources: TgcReport['limits'];
+  skipped: TgcReport['skipped'];
+}
+
+interface ScenarioResults {
+  findings: { check: ScenarioCheck<BaseExchangeView>; findings: Finding[]; sent: Sent[] }[];
+  outcomes: Map<string, CheckOutcome[]>;
+}
+
+type Shrinks = Map<Judged, NonNullable<ReportFinding['shrunk']> & { sent: Sent }>;
+
+async function prepare(options: RunOptions, hooks: RunHooks, signal: AbortSignal | undefined): Promise<Run> {
+  const api = apiByName(options.api);
+  if (!api?.driver) throw new Error(`tgc run cannot drive the API "${options.api}"`);
+  const run: Run = {
+    options,
+    api,
+    driver: api.driver,
+    decode: await api.decoder(),
+    checks: selectChecks(api.checks, options),
+    scenarioChecks: selectChecks(api.scenarioChecks, options),
+    scheduler: createScheduler({ ...options, ...(signal ? { signal } : {}) }),
+    signal,
+    startedAt: new Date(),
+    emit: (e) => hooks.onEvent?.(e),
+    requests: 0,
+    limits: { ...TGI_DEFAULT_LIMITS },
+    sources: {},
+    skipped: [],
   };
+  for (const [k, v] of Object.entries(TGI_DEFAULT_LIMITS)) run.sources[k] = { value: v, source: 'default' };
   for (const [k, v] of Object.entries(options.serverLimits)) {
-    if (v !== undefined) setLimit(k as keyof KnownServerLimits, v, 'user');
+    if (v !== undefined) setLimit(run, k as keyof KnownServerLimits, v, 'user');
   }
+  return run;
+}
 
-  const sendOne = (route: RouteName | 'GET /info', body: ExactJson | undefined, extra: Partial<Case> = {}): Promise<Sent> =>
-    scheduler.schedule(async () => {
-      state.requests++;
-      const url = routeUrl(options, route);
-      const headers: Record<string, string> = { accept: '*/*', 'user-agent': `tgc/${VERSION}`, ...options.headers, ...extra.headers };
-      const requestText = extra.rawBody ?? (body === undefined ? undefined : stringifyJson(body));
-      if (requestText !== undefined) headers['content-type'] = extra.contentType ?? 'application/json';
-      const wire = { ...headers };
-      const auth = extra.auth ?? 'default';
-      if (auth === 'default' && options.token !== undefined) wire['authorization'] = `Bearer ${options.token}`;
-      if (auth === 'wrong') wire['authorization'] = `Bearer ${WRONG_TOKEN}`;
-      const result = await send(
-        { method: route === 'GET /info' ? 'GET' : 'POST', url, headers: wire, ...(requestText !== undefined ? { body: requestText } : {}) },
-        options.limits,
-        signal,
-      );
-      let exchange = route === 'GET /info' ? undefined : toRecordedExchange(route, body, result);
-      if (!exchange && route !== 'GET /info' && result.connected && result.failure) {
-        // Accepted, then no answer at all (a hang before the headers, garbage instead of HTTP):
-        // the server misbehaved, and response-completes must see it.
-        exchange = { route, request: body, status: 0, transportFailure: { kind: result.failure.kind, message: result.failure.message } };
-      }
-      if (exchange) {
-        exchange.api = options.api;
-        exchange.requestHeaders = headers; // without Authorization
-        const t = result.timings;
-        exchange.timings = {
-          totalMs: Math.round(t.totalMs * 10) / 10,
-          ...(t.firstByteMs !== undefined ? { firstByteMs: Math.round(t.firstByteMs * 10) / 10 } : {}),
-          ...(t.eventMs.length > 0 ? { eventMs: t.eventMs.map((ms) => Math.round(ms * 10) / 10) } : {}),
-        };
-        if (extra.expectation) exchange.expectation = extra.expectation;
-        emit({ type: 'exchange', exchange });
-      }
-      return {
-        caseLabel: extra.expectation?.label ?? route,
-        ...(extra.id !== undefined ? { c: extra as Case } : {}),
-        ...(exchange ? { exchange } : {}),
-        result,
-        ...(requestText !== undefined ? { requestText } : {}),
-        requestHeaders: headers,
-        url,
+function setLimit(run: Run, name: keyof KnownServerLimits, value: number | boolean, source: 'user' | 'info' | 'learned'): void {
+  (run.limits as unknown as Record<string, number | boolean>)[name] = value;
+  run.sources[name] = { value, source };
+}
+
+/** Sends one request through the scheduler and records the exchange. */
+function sendOne(run: Run, route: RouteName | 'discover', body: ExactJson | undefined, extra: Partial<Case> = {}): Promise<Sent> {
+  const { options, signal } = run;
+  return run.scheduler.schedule(async () => {
+    run.requests++;
+    const url = run.driver.routeUrl(options.url, route);
+    const headers: Record<string, string> = { accept: '*/*', 'user-agent': `tgc/${VERSION}`, ...options.headers, ...extra.headers };
+    const requestText = extra.rawBody ?? (body === undefined ? undefined : stringifyJson(body));
+    if (requestText !== undefined) headers['content-type'] = extra.contentType ?? 'application/json';
+    const wire = { ...headers };
+    const auth = extra.auth ?? 'default';
+    if (auth === 'default' && options.token !== undefined) wire['authorization'] = `Bearer ${options.token}`;
+    if (auth === 'wrong') wire['authorization'] = `Bearer ${WRONG_TOKEN}`;
+    const method = route === 'discover' || route.startsWith('GET ') ? 'GET' : 'POST';
+    const result = await send(
+      { method, url, headers: wire, ...(requestText !== undefined ? { body: requestText } : {}) },
+      options.limits,
+      signal,
+    );
+    let exchange = route === 'discover' ? undefined : toRecordedExchange(route, body, result);
+    if (!exchange && route !== 'discover' && result.connected && result.failure) {
+      // Accepted, then no answer at all (a hang before the headers, garbage instead of HTTP):
+      // the server misbehaved, and response-completes must see it.
+      exchange = { route, request: body, status: 0, transportFailure: { kind: result.failure.kind, message: result.failure.message } };
+    }
+    if (exchange) {
+      exchange.api = options.api;
+      exchange.requestHeaders = headers; // without Authorization
+      const t = result.timings;
+      exchange.timings = {
+        totalMs: Math.round(t.totalMs * 10) / 10,
+        ...(t.firstByteMs !== undefined ? { firstByteMs: Math.round(t.firstByteMs * 10) / 10 } : {}),
+        ...(t.eventMs.length > 0 ? { eventMs: t.eventMs.map((ms) => Math.round(ms * 10) / 10) } : {}),
       };
-    });
+      if (extra.expectation) exchange.expectation = extra.expectation;
+      run.emit({ type: 'exchange', exchange });
+    }
+    return {
+      caseLabel: extra.expectation?.label ?? route,
+      ...(extra.id !== undefined ? { c: extra as Case } : {}),
+      ...(exchange ? { exchange } : {}),
+      result,
+      ...(requestText !== undefined ? { requestText } : {}),
+      requestHeaders: headers,
+      url,
+    };
+  });
+}
 
-  // 1. Reach the target and learn its limits.
-  emit({ type: 'phase', name: 'discover' });
-  if (options.api === 'tgi') {
-    const info = await sendOne('GET /info', undefined);
-    if (!info.result.connected) throw new TargetUnreachableError(unreachable(options.url, info.result));
-    if (info.result.status === 200 && info.result.bodyText !== undefined) {
-      const infoLimits = readInfo(info.result.bodyText);
-      for (const [k, v] of Object.entries(infoLimits)) {
-        if (options.serverLimits[k as keyof KnownServerLimits] === undefined) setLimit(k as keyof KnownServerLimits, v, 'info');
-      }
+/** Decodes a sent exchange and applies the selected checks (with the case's expectation). */
+function judge(run: Run, sent: Sent, c: Case | undefined): Judged {
+  if (!sent.exchange) return { sent, findings: [], outcomes: new Map() };
+  const exchange = c ? { ...sent.exchange, expectation: c.expectation } : sent.exchange;
+  const view = run.decode(exchange, { sse: { maxEvents: run.options.limits.maxEvents, maxEventBytes: run.options.limits.maxEventBytes } });
+  const r = applyChecks(view, run.checks);
+  return { sent, view, findings: r.findings, outcomes: r.outcomes };
+}
+
+/** Stage 1: reach the target and learn the limits it states (TGI's /info). */
+async function discover(run: Run): Promise<void> {
+  run.emit({ type: 'phase', name: 'discover' });
+  const read = run.driver.discover;
+  if (!read) return;
+  const info = await sendOne(run, 'discover', undefined);
+  if (!info.result.connected) throw new TargetUnreachableError(unreachable(run.options.url, info.result));
+  if (info.result.status === 200 && info.result.bodyText !== undefined) {
+    for (const [k, v] of Object.entries(read(info.result.bodyText))) {
+      if (run.options.serverLimits[k as keyof KnownServerLimits] === undefined) setLimit(run, k as keyof KnownServerLimits, v, 'info');
     }
   }
+}
 
-  // 2. Plan and send every case.
-  const known = new Set(Object.entries(sources).filter(([, s]) => s.source !== 'default').map(([k]) => k)) as Set<keyof KnownServerLimits>;
-  const cases = planCases({
-    api: options.api,
-    seed: options.seed,
-    maxExamples: options.maxExamples,
-    limits,
+/** Stage 2: plan every case, a pure function of the seed and the limits known. */
+function plan(run: Run): Case[] {
+  const known = new Set(Object.entries(run.sources).filter(([, s]) => s.source !== 'default').map(([k]) => k)) as Set<keyof KnownServerLimits>;
+  const cases = run.driver.planCases({
+    seed: run.options.seed,
+    maxExamples: run.options.maxExamples,
+    limits: run.limits,
     knownLimits: known,
-    authRequired: options.authRequired,
-    hasToken: options.token !== undefined,
+    authRequired: run.options.authRequired,
+    hasToken: run.options.token !== undefined,
   });
-  emit({ type: 'start', cases: cases.length, url: options.url, api: options.api, seed: options.seed });
-  emit({ type: 'phase', name: 'cases' });
+  run.emit({ type: 'start', cases: cases.length, url: run.options.url, api: run.options.api, seed: run.options.seed });
+  return cases;
+}
 
+/**
+ * Stage 3: send every case and judge its exchange. Load rejections are retried with back-off
+ * (verdict-policy item 20); a rejection that states a limit teaches it and the case is redrawn
+ * (item 5). The first case runs alone: a refused target stops the run before anything else.
+ */
+async function sendCases(run: Run, cases: readonly Case[]): Promise<Judged[]> {
+  run.emit({ type: 'phase', name: 'cases' });
+  const { options, signal } = run;
   const judged: Judged[] = [];
-  const skipped: TgcReport['skipped'] = [];
   let done = 0;
   let violations = 0;
   let first = true;
-
-  const judge = (sent: Sent, c: Case | undefined): Judged => {
-    if (!sent.exchange) return { sent, findings: [], outcomes: new Map() };
-    const exchange = c ? { ...sent.exchange, expectation: c.expectation } : sent.exchange;
-    const r = inspectExchange(exchange, contract, selected, {
-      sse: { maxEvents: options.limits.maxEvents, maxEventBytes: options.limits.maxEventBytes },
-    });
-    return { sent, view: r.view, findings: r.findings, outcomes: r.outcomes };
-  };
 
   const runCase = async (c: Case): Promise<void> => {
     let current = c;
@@ -178,10 +235,10 @@ export async function runConformance(
       if (signal?.aborted) return;
       let sent: Sent;
       try {
-        sent = await sendOne(current.route, current.body, current);
+        sent = await sendOne(run, current.route, current.body, current);
       } catch (e) {
         if (e instanceof RequestBudgetExhausted) {
-          skipped.push({ case: current.expectation.label ?? `case ${current.id}`, reason: e.message });
+          run.skipped.push({ case: current.expectation.label ?? `case ${current.id}`, reason: e.message });
           return;
         }
         throw e;
@@ -206,57 +263,59 @@ export async function runConformance(
         );
       }
       first = false;
-      const j = judge(sent, current);
-      const streamErrorType = j.view?.streamError?.error_type;
-      const loadRejection = RETRY_STATUSES.has(status) || (streamErrorType !== undefined && LOAD_ERROR_TYPES.has(streamErrorType));
+      const j = judge(run, sent, current);
+      const loadRejection = RETRY_STATUSES.has(status) || (j.view !== undefined && run.driver.isLoadError(j.view));
       if (loadRejection && current.expectation.outcome !== 'reject' && current.expectation.purpose !== 'serverless') {
         if (attempt < MAX_RETRIES) {
           await sleep(250 * 2 ** attempt, signal);
           continue;
         }
-        skipped.push({ case: current.expectation.label ?? `case ${c.id}`, reason: `HTTP ${status} after ${MAX_RETRIES} retries (load: verdict-policy item 20)` });
+        run.skipped.push({ case: current.expectation.label ?? `case ${c.id}`, reason: `HTTP ${status} after ${MAX_RETRIES} retries (load: verdict-policy item 20)` });
         return;
       }
       // A rejection that teaches a limit: learn it, redraw, retest (verdict-policy item 5).
-      const learned = current.expectation.outcome === 'accept' ? learnFrom(j) : undefined;
+      const learned = current.expectation.outcome === 'accept' && j.view ? run.driver.learnLimit(j.view) : undefined;
       if (learned && current.redraw && attempt < MAX_RETRIES) {
-        setLimit(learned.name, learned.value, 'learned');
-        current = { ...current, body: current.redraw(limits) };
+        setLimit(run, learned.name, learned.value, 'learned');
+        current = { ...current, body: current.redraw(run.limits) };
         continue;
       }
       judged.push(j);
       done++;
       violations += j.findings.filter((f) => f.severity === 'violation').length;
-      emit({ type: 'case', done, total: cases.length, violations });
+      run.emit({ type: 'case', done, total: cases.length, violations });
       return;
     }
   };
 
-  // The first case runs alone: a refused target stops the run before anything else is sent.
   const [head, ...rest] = cases;
   if (head) await runCase(head);
   await Promise.all(rest.map((c) => runCase(c)));
+  return judged;
+}
 
-  // 3. Scenario checks: the requests they declare, assessed together.
-  emit({ type: 'phase', name: 'scenarios' });
-  const scenarioContext: ScenarioContext = {
-    api: options.api,
-    seed: options.seed,
-    maxExamples: options.maxExamples,
-    limits,
-    grammarSupported: limits.grammarSupported,
+/** Stage 4: the scenario checks: the requests each declares, assessed together. */
+async function runScenarios(run: Run): Promise<ScenarioResults> {
+  run.emit({ type: 'phase', name: 'scenarios' });
+  const { signal } = run;
+  const context: ScenarioContext = {
+    api: run.options.api,
+    ...run.driver.scenarioContext,
+    seed: run.options.seed,
+    maxExamples: run.options.maxExamples,
+    limits: run.limits,
+    grammarSupported: run.limits.grammarSupported,
   };
-  const scenarioFindings: { check: ScenarioCheck; findings: Finding[]; sent: Sent[] }[] = [];
-  const scenarioOutcomes = new Map<string, CheckOutcome[]>();
+  const results: ScenarioResults = { findings: [], outcomes: new Map() };
   await Promise.all(
-    selectedScenarios.map(async (check) => {
+    run.scenarioChecks.map(async (check) => {
       const outcomes: CheckOutcome[] = [];
-      scenarioOutcomes.set(check.id, outcomes);
-      for (const group of check.plan(scenarioContext)) {
+      results.outcomes.set(check.id, outcomes);
+      for (const group of check.plan(context)) {
         if (signal?.aborted) return;
         let sents: Sent[];
         try {
-          sents = await Promise.all(group.requests.map((r) => sendOne(r.route, r.body, r.headers ? { headers: r.headers } : {})));
+          sents = await Promise.all(group.requests.map((r) => sendOne(run, r.route, r.body, r.headers ? { headers: r.headers } : {})));
         } catch (e) {
           if (e instanceof RequestBudgetExhausted) {
             outcomes.push({ status: 'skip', reason: e.message });
@@ -265,7 +324,7 @@ export async function runConformance(
           throw e;
         }
         if (signal?.aborted) return;
-        const views = sents.map((s) => judge(s, undefined).view).filter((v): v is ExchangeView => v !== undefined);
+        const views = sents.map((s) => judge(run, s, undefined).view).filter((v): v is BaseExchangeView => v !== undefined);
         if (views.length !== sents.length) {
           outcomes.push({ status: 'skip', reason: 'a request of the scenario got no answer' });
           continue;
@@ -281,35 +340,50 @@ export async function runConformance(
           outcomes.push({ status: 'skip', reason: result.skip });
           continue;
         }
-        scenarioFindings.push({ check, findings: result, sent: sents });
+        results.findings.push({ check, findings: result, sent: sents });
         outcomes.push({ status: result.some((f) => f.severity === 'violation') ? 'fail' : 'pass' });
       }
     }),
   );
+  return results;
+}
 
-  // 4. Shrink failing random cases to a minimal request.
-  emit({ type: 'phase', name: 'shrink' });
-  const shrinks = new Map<Judged, NonNullable<ReportFinding['shrunk']> & { sent: Sent }>();
+/** Stage 5: shrink failing random cases to a minimal request, by the API's own structure. */
+async function shrinkFailures(run: Run, judged: readonly Judged[]): Promise<Shrinks> {
+  run.emit({ type: 'phase', name: 'shrink' });
+  const shrinks: Shrinks = new Map();
   const shrunkKeys = new Set<string>();
   for (const j of judged) {
-    if (shrinks.size >= MAX_SHRINKS || signal?.aborted) break;
+    if (shrinks.size >= MAX_SHRINKS || run.signal?.aborted) break;
     const c = j.sent.c;
     const target = j.findings.find((f) => f.severity === 'violation');
     if (!c || c.expectation.purpose !== 'positive' || !target) continue;
     const key = dedupeKey(target, c.route);
     if (shrunkKeys.has(key)) continue;
     shrunkKeys.add(key);
-    const reproduces = async (body: ExactJson): Promise<Sent | undefined> => {
-      const s = await sendOne(c.route, body, { ...c, body }).catch(() => undefined);
-      if (!s) return undefined;
-      const r = judge(s, c);
-      return r.findings.some((f) => f.check === target.check && f.kind === target.kind) ? s : undefined;
+    let last: Sent | undefined;
+    const reproduces = async (body: ExactJson): Promise<boolean> => {
+      const s = await sendOne(run, c.route, body, { ...c, body }).catch(() => undefined);
+      if (!s) return false;
+      const r = judge(run, s, c);
+      const shows = r.findings.some((f) => f.check === target.check && f.kind === target.kind);
+      if (shows) last = s;
+      return shows;
     };
-    const result = await shrinkRequest(c.body, reproduces, MAX_SHRINK_REQUESTS);
-    if (result) shrinks.set(j, result);
+    const result = await run.driver.shrink(c.body, reproduces, MAX_SHRINK_REQUESTS);
+    if (result && last) shrinks.set(j, { from: result.from, to: result.to, requests: result.requests, sent: last });
   }
+  return shrinks;
+}
 
-  // 5. Findings and per-check outcomes.
+/** Stage 6: findings, per-check outcomes and the summary, as report.json holds them. */
+function buildReport(
+  run: Run,
+  results: { cases: readonly Case[]; judged: readonly Judged[]; scenarios: ScenarioResults; shrinks: Shrinks },
+  target: { builtIn: boolean },
+): TgcReport {
+  const { options } = run;
+  const { judged, scenarios, shrinks } = results;
   const findings: ReportFinding[] = [];
   for (const j of judged) {
     const shrunk = shrinks.get(j);
@@ -323,16 +397,16 @@ export async function runConformance(
       );
     }
   }
-  for (const s of scenarioFindings) {
+  for (const s of scenarios.findings) {
     for (const f of s.findings) findings.push(toReportFinding(f, s.sent[0], options, { scenario: true }));
   }
 
   const checks: ReportCheck[] = [];
-  for (const check of selected) {
+  for (const check of run.checks) {
     const outcomes = judged.map((j) => j.outcomes.get(check.id)).filter((o): o is CheckOutcome => o !== undefined);
     checks.push(summarise(check, outcomes, findings));
   }
-  for (const check of selectedScenarios) checks.push(summarise(check, scenarioOutcomes.get(check.id) ?? [], findings));
+  for (const check of run.scenarioChecks) checks.push(summarise(check, scenarios.outcomes.get(check.id) ?? [], findings));
 
   const timings: TgcReport['timings'] = judged.map((j) => ({
     route: j.sent.exchange?.route ?? '',
@@ -342,34 +416,41 @@ export async function runConformance(
     ...(j.sent.result.timings.eventMs[0] !== undefined ? { firstEventMs: Math.round(j.sent.result.timings.eventMs[0]) } : {}),
   }));
 
+  const coverage: TgcReport['coverage'] = {};
+  for (const c of results.cases) {
+    for (const k of run.driver.parametersOf(c.body)) {
+      const entry = (coverage[k] ??= { sent: 0, boundaries: 0 });
+      entry.sent++;
+      if (c.expectation.purpose === 'boundary' && c.expectation.label?.startsWith(`${k} =`)) entry.boundaries++;
+    }
+  }
+
   const violationCount = findings.filter((f) => f.severity === 'violation').length;
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'tgc', version: VERSION },
     target: { url: options.url, api: options.api, builtIn: target.builtIn },
     seed: options.seed,
-    startedAt: startedAt.toISOString(),
-    durationMs: Date.now() - startedAt.getTime(),
-    interrupted: signal?.aborted ?? false,
-    limits: sources,
+    startedAt: run.startedAt.toISOString(),
+    durationMs: Date.now() - run.startedAt.getTime(),
+    interrupted: run.signal?.aborted ?? false,
+    limits: run.sources,
     summary: {
       checks: checks.length,
       cases: judged.length,
-      requests: state.requests,
+      requests: run.requests,
       violations: violationCount,
       warnings: findings.length - violationCount,
       known: 0,
-      skippedCases: skipped.length,
+      skippedCases: run.skipped.length,
     },
     checks,
     findings,
-    skipped,
+    skipped: run.skipped,
     timings,
-    coverage: coverageOf(cases),
+    coverage,
   };
 }
-
-const LOAD_ERROR_TYPES = new Set(['overloaded']);
 
 function selectChecks<T extends { id: string }>(checks: readonly T[], options: RunOptions): T[] {
   return checks.filter(
@@ -377,53 +458,8 @@ function selectChecks<T extends { id: string }>(checks: readonly T[], options: R
   );
 }
 
-function routeUrl(options: RunOptions, route: RouteName | 'GET /info'): string {
-  if (options.api === 'hf') return options.url;
-  const base = options.url.replace(/\/+$/, '');
-  switch (route) {
-    case 'POST /generate':
-      return `${base}/generate`;
-    case 'POST /generate_stream':
-      return `${base}/generate_stream`;
-    case 'GET /info':
-      return `${base}/info`;
-    case 'POST /':
-      return `${base}/`;
-  }
-}
-
 function unreachable(url: string, result: TransportResult): string {
   return `cannot reach ${url}: ${result.failure?.message ?? 'no connection'}`;
-}
-
-function readInfo(text: string): Partial<KnownServerLimits> {
-  let info: unknown;
-  try {
-    info = JSON.parse(text);
-  } catch {
-    return {};
-  }
-  if (info === null || typeof info !== 'object') return {};
-  const o = info as Record<string, unknown>;
-  const out: Partial<KnownServerLimits> = {};
-  const int = (k: string): number | undefined => (typeof o[k] === 'number' && Number.isInteger(o[k]) ? (o[k] as number) : undefined);
-  const pairs: [keyof KnownServerLimits, string][] = [
-    ['maxBestOf', 'max_best_of'],
-    ['maxStopSequences', 'max_stop_sequences'],
-    ['maxInputTokens', 'max_input_tokens'],
-    ['maxTotalTokens', 'max_total_tokens'],
-  ];
-  for (const [name, key] of pairs) {
-    const v = int(key) ?? (name === 'maxInputTokens' ? int('max_input_length') : undefined);
-    if (v !== undefined) (out as Record<string, number>)[name] = v;
-  }
-  return out;
-}
-
-function learnFrom(j: Judged): ReturnType<typeof learnLimit> {
-  const message = j.view?.error?.error ?? j.view?.streamError?.error;
-  if (message === undefined || j.view?.status === undefined) return undefined;
-  return learnLimit(message);
 }
 
 function summarise(
@@ -474,7 +510,7 @@ function toReportFinding(
   const headers = { ...sent.requestHeaders };
   if (auth === 'default' && options.token !== undefined) headers['authorization'] = 'Bearer $HF_TOKEN';
   out.request = {
-    method: sent.exchange ? 'POST' : 'GET',
+    method: sent.exchange && !sent.exchange.route.startsWith('GET ') ? 'POST' : 'GET',
     url: sent.url,
     headers,
     ...(sent.requestText !== undefined ? { body: bounded(sent.requestText) } : {}),
@@ -505,64 +541,3 @@ function bounded(text: string): string {
   return text.length > EXCERPT_BYTES ? `${text.slice(0, EXCERPT_BYTES)}… (${text.length} characters)` : text;
 }
 
-function coverageOf(cases: readonly Case[]): TgcReport['coverage'] {
-  const out: TgcReport['coverage'] = {};
-  for (const c of cases) {
-    const body = c.body;
-    if (body === null || body === undefined || typeof body !== 'object' || Array.isArray(body)) continue;
-    const params = body['parameters'];
-    if (params === null || params === undefined || typeof params !== 'object' || Array.isArray(params)) continue;
-    for (const k of Object.keys(params)) {
-      const entry = (out[k] ??= { sent: 0, boundaries: 0 });
-      entry.sent++;
-      if (c.expectation.purpose === 'boundary' && c.expectation.label?.startsWith(`${k} =`)) entry.boundaries++;
-    }
-  }
-  return out;
-}
-
-/**
- * Shrinks a failing request: drops parameters one at a time, then halves max_new_tokens and
- * shortens inputs, keeping each step that still shows the same violation. Delta debugging over
- * the request's own structure, rather than fast-check's shrinker, because the failing value was
- * drawn outside fast-check's runner (cases run concurrently) and each step costs a request.
- */
-async function shrinkRequest(
-  body: ExactJson | undefined,
-  reproduces: (body: ExactJson) => Promise<Sent | undefined>,
-  budget: number,
-): Promise<(NonNullable<ReportFinding['shrunk']> & { sent: Sent }) | undefined> {
-  if (body === null || body === undefined || typeof body !== 'object' || Array.isArray(body)) return undefined;
-  const params = body['parameters'];
-  if (params === null || params === undefined || typeof params !== 'object' || Array.isArray(params)) return undefined;
-  let current: Record<string, ExactJson> = { ...params };
-  let inputs = body['inputs'];
-  const from = Object.keys(current).length;
-  let requests = 0;
-  let last: Sent | undefined;
-  const attempt = async (p: Record<string, ExactJson>, i: ExactJson | undefined): Promise<boolean> => {
-    if (requests >= budget) return false;
-    requests++;
-    const candidate: Record<string, ExactJson> = { ...body, parameters: p };
-    if (i !== undefined) candidate['inputs'] = i;
-    const s = await reproduces(candidate);
-    if (s) last = s;
-    return s !== undefined;
-  };
-  for (const key of Object.keys(current)) {
-    if (key === 'max_new_tokens') continue; // the server default may be thousands of tokens
-    const { [key]: _dropped, ...without } = current;
-    if (await attempt(without, inputs)) current = without;
-  }
-  const mnt = current['max_new_tokens'];
-  if (typeof mnt === 'number' && mnt > 1) {
-    const halved = { ...current, max_new_tokens: Math.max(1, Math.floor(mnt / 2)) };
-    if (await attempt(halved, inputs)) current = halved;
-  }
-  if (typeof inputs === 'string' && [...inputs].length > 1) {
-    const shorter = [...inputs].slice(0, Math.ceil([...inputs].length / 2)).join('');
-    if (await attempt(current, shorter)) inputs = shorter;
-  }
-  if (!last) return undefined;
-  return { from, to: Object.keys(current).length, requests, sent: last };
-}

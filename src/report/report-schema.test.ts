@@ -66,7 +66,7 @@ const OBJECTS: [string, string, { required: string[]; optional: string[] }][] = 
 const ENUMS: [string, string, string[]][] = [
   ['CheckStatus', '/$defs/check/properties/status', membersOf<CheckStatus>()(['pass', 'fail', 'error', 'skip'])],
   ['Severity', '/$defs/severity', membersOf<Severity>()(['violation', 'warning'])],
-  ['target.api', '/properties/target/properties/api', membersOf<TgcReport['target']['api']>()(['tgi', 'hf'])],
+  ['target.api', '/properties/target/properties/api', membersOf<TgcReport['target']['api']>()(['tgi', 'hf', 'openai'])],
   ['limits source', '/properties/limits/additionalProperties/properties/source', membersOf<TgcReport['limits'][string]['source']>()(['user', 'info', 'learned', 'default'])],
 ];
 

@@ -2,6 +2,7 @@
  * The JSON report (`report.json`): the contract others rely on (DESIGN.md). Its JSON Schema is
  * `report.schema.json` beside this file; bump `schemaVersion` on any incompatible change.
  */
+import type { ApiName } from '../core/exchange.js';
 import type { Severity } from '../core/finding.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
@@ -68,7 +69,7 @@ export interface ReportCheck {
 export interface TgcReport {
   schemaVersion: typeof REPORT_SCHEMA_VERSION;
   tool: { name: 'tgc'; version: string };
-  target: { url: string; api: 'tgi' | 'hf'; builtIn: boolean };
+  target: { url: string; api: ApiName; builtIn: boolean };
   seed: number;
   startedAt: string;
   durationMs: number;

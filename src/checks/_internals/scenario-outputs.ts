@@ -54,8 +54,12 @@ export function greedyBody(context: ScenarioContext, salt: number): ScenarioBody
  */
 export function plannedRequest(context: ScenarioContext, body: ScenarioBody, stream: boolean): PlannedRequest {
   const json: { [key: string]: ExactJson } = { inputs: body.inputs, parameters: body.parameters };
-  if (context.api === 'hf') return { route: 'POST /', body: { ...json, stream }, headers: { 'x-use-cache': 'false' } };
-  return { route: stream ? 'POST /generate_stream' : 'POST /generate', body: json };
+  const routes = context.routes ?? { nonStream: 'POST /generate', stream: 'POST /generate_stream', streamInBody: false };
+  return {
+    route: stream ? routes.stream : routes.nonStream,
+    body: routes.streamInBody ? { ...json, stream } : json,
+    ...(routes.headers ? { headers: { ...routes.headers } } : {}),
+  };
 }
 
 /** What one exchange generated. */

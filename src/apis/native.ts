@@ -1,0 +1,145 @@
+/**
+ * The native text-generation API, as TGI serves it (`tgi`) and as the seed document's single
+ * endpoint does (`hf`): one contract (spec/openapi.yaml), one set of checks, two surfaces. What
+ * differs between the two is data (src/engine/cases.ts `NativeSurface`), not branches.
+ */
+import { allChecks, scenarioChecks } from '../checks/index.js';
+import { learnLimit } from '../checks/_internals/learned-limits.js';
+import type { ScenarioRoutes } from '../checks/check.js';
+import type { ApiName, ExchangeView, RouteName } from '../core/exchange.js';
+import type { ExactJson } from '../core/json.js';
+import { loadContract, type BodyShape } from '../contract/contract.js';
+import { decodeExchange } from '../engine/decode-exchange.js';
+import { planCases, type NativeSurface } from '../engine/cases.js';
+import type { KnownServerLimits } from '../engine/options.js';
+import type { ReferenceProfile } from '../reference/options.js';
+import type { ApiDefinition, ApiDriver, Reproduces, ShrinkResult } from './types.js';
+
+export interface NativeSurfaceDeclaration {
+  name: ApiName;
+  title: string;
+  surface: NativeSurface;
+  /** How POST / answers a non-stream request: TGI's one-element array, or either form (the seed document). */
+  compatShape: BodyShape;
+  scenarioRoutes: ScenarioRoutes;
+  /** The target's URL is the base of TGI's routes, or the one endpoint itself. */
+  routeUrl(url: string, route: RouteName | 'discover'): string;
+  normaliseUrl(url: string): string;
+  builtIn: { profile: ReferenceProfile; url(serverUrl: string): string };
+  /** TGI's GET /info tells the limits; the serverless endpoint has none. */
+  discover?: (bodyText: string) => Partial<KnownServerLimits>;
+}
+
+/** Statuses of in-stream errors that mean "overloaded": retried (verdict-policy item 20). */
+const LOAD_ERROR_TYPES = new Set(['overloaded']);
+
+export function nativeApi(d: NativeSurfaceDeclaration): ApiDefinition<ExchangeView> {
+  const driver: ApiDriver<ExchangeView> = {
+    normaliseUrl: d.normaliseUrl,
+    routeUrl: d.routeUrl,
+    builtIn: d.builtIn,
+    ...(d.discover ? { discover: d.discover } : {}),
+    planCases: (options) => planCases({ ...options, surface: d.surface }),
+    scenarioContext: { routes: d.scenarioRoutes },
+    learnLimit(view) {
+      const message = view.error?.error ?? view.streamError?.error;
+      return message === undefined ? undefined : learnLimit(message);
+    },
+    isLoadError: (view) => view.streamError !== undefined && LOAD_ERROR_TYPES.has(view.streamError.error_type),
+    shrink: shrinkRequest,
+    parametersOf(body) {
+      if (body === null || body === undefined || typeof body !== 'object' || Array.isArray(body)) return [];
+      const params = body['parameters'];
+      if (params === null || params === undefined || typeof params !== 'object' || Array.isArray(params)) return [];
+      return Object.keys(params);
+    },
+  };
+  return {
+    name: d.name,
+    title: d.title,
+    spec: 'spec/openapi.yaml',
+    routes: ['POST /generate', 'POST /generate_stream', 'POST /'],
+    async decoder() {
+      const contract = await loadContract();
+      return (raw, context) =>
+        decodeExchange(raw, contract, {
+          ...(context.sse ? { sse: context.sse } : {}),
+          bodyShape: raw.route === 'POST /' ? d.compatShape : 'object',
+        });
+    },
+    checks: allChecks,
+    scenarioChecks,
+    driver,
+  };
+}
+
+/** TGI's /info: the limits it states (max_best_of, max_stop_sequences, token limits). */
+export function readInfo(text: string): Partial<KnownServerLimits> {
+  let info: unknown;
+  try {
+    info = JSON.parse(text);
+  } catch {
+    return {};
+  }
+  if (info === null || typeof info !== 'object') return {};
+  const o = info as Record<string, unknown>;
+  const out: Partial<KnownServerLimits> = {};
+  const int = (k: string): number | undefined => (typeof o[k] === 'number' && Number.isInteger(o[k]) ? (o[k] as number) : undefined);
+  const pairs: [keyof KnownServerLimits, string][] = [
+    ['maxBestOf', 'max_best_of'],
+    ['maxStopSequences', 'max_stop_sequences'],
+    ['maxInputTokens', 'max_input_tokens'],
+    ['maxTotalTokens', 'max_total_tokens'],
+  ];
+  for (const [name, key] of pairs) {
+    const v = int(key) ?? (name === 'maxInputTokens' ? int('max_input_length') : undefined);
+    if (v !== undefined) (out as Record<string, number>)[name] = v;
+  }
+  return out;
+}
+
+/**
+ * Shrinks a failing request: drops parameters one at a time, then halves max_new_tokens and
+ * shortens inputs, keeping each step that still shows the same violation. Delta debugging over
+ * the request's own structure, rather than fast-check's shrinker, because the failing value was
+ * drawn outside fast-check's runner (cases run concurrently) and each step costs a request.
+ */
+export async function shrinkRequest(
+  body: ExactJson | undefined,
+  reproduces: Reproduces,
+  budget: number,
+): Promise<ShrinkResult | undefined> {
+  if (body === null || body === undefined || typeof body !== 'object' || Array.isArray(body)) return undefined;
+  const params = body['parameters'];
+  if (params === null || params === undefined || typeof params !== 'object' || Array.isArray(params)) return undefined;
+  let current: Record<string, ExactJson> = { ...params };
+  let inputs = body['inputs'];
+  const from = Object.keys(current).length;
+  let requests = 0;
+  let last: ExactJson | undefined;
+  const attempt = async (p: Record<string, ExactJson>, i: ExactJson | undefined): Promise<boolean> => {
+    if (requests >= budget) return false;
+    requests++;
+    const candidate: Record<string, ExactJson> = { ...body, parameters: p };
+    if (i !== undefined) candidate['inputs'] = i;
+    const ok = await reproduces(candidate);
+    if (ok) last = candidate;
+    return ok;
+  };
+  for (const key of Object.keys(current)) {
+    if (key === 'max_new_tokens') continue; // the server default may be thousands of tokens
+    const { [key]: _dropped, ...without } = current;
+    if (await attempt(without, inputs)) current = without;
+  }
+  const mnt = current['max_new_tokens'];
+  if (typeof mnt === 'number' && mnt > 1) {
+    const halved = { ...current, max_new_tokens: Math.max(1, Math.floor(mnt / 2)) };
+    if (await attempt(halved, inputs)) current = halved;
+  }
+  if (typeof inputs === 'string' && [...inputs].length > 1) {
+    const shorter = [...inputs].slice(0, Math.ceil([...inputs].length / 2)).join('');
+    if (await attempt(current, shorter)) inputs = shorter;
+  }
+  if (last === undefined) return undefined;
+  return { body: last, from, to: Object.keys(current).length, requests };
+}

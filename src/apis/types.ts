@@ -1,0 +1,73 @@
+/**
+ * An API tgc tests, as one declaration: its routes, its spec document, how its exchanges are
+ * decoded, the checks that apply, and (where `tgc run` drives it) how its cases are planned and
+ * its target reached. The engine, the transport, the reports and the CLI take an
+ * `ApiDefinition` and never name an API: adding one is a new file here and one line in
+ * ./index.ts, plus its own folder in each layer (spec, contract, checks, arbitraries, reference).
+ */
+import type { CheckDefinition, ScenarioCheck, ScenarioContext } from '../checks/check.js';
+import type { LearnedLimit } from '../checks/_internals/learned-limits.js';
+import type { ApiName, BaseExchangeView, RecordedExchange, RouteName } from '../core/exchange.js';
+import type { ExactJson } from '../core/json.js';
+import type { SseDecoderLimits } from '../sse/index.js';
+import type { Case, PlanOptions } from '../engine/cases.js';
+import type { KnownServerLimits } from '../engine/options.js';
+import type { ReferenceProfile } from '../reference/options.js';
+
+export interface DecodeContext {
+  sse?: SseDecoderLimits;
+}
+
+/** Turns a recorded exchange into the view this API's checks read; made once the contract is loaded. */
+export type Decoder<V extends BaseExchangeView> = (raw: RecordedExchange, context: DecodeContext) => V;
+
+/** A request that still shows the violation, tried by a shrinker. */
+export type Reproduces = (body: ExactJson) => Promise<boolean>;
+
+export interface ShrinkResult {
+  body: ExactJson;
+  /** Top-level parameters before and after, and the requests spent. */
+  from: number;
+  to: number;
+  requests: number;
+}
+
+/** What `tgc run` needs to drive an API; absent on APIs tgc judges only from recordings. */
+export interface ApiDriver<V extends BaseExchangeView> {
+  /** Checks `--url` and returns it as the engine uses it; throws an Error whose message says why not. */
+  normaliseUrl(url: string): string;
+  /** The URL of a route (or of the discovery request) under the target's URL. */
+  routeUrl(url: string, route: RouteName | 'discover'): string;
+  /** The built-in reference server's profile, and the target URL under its address. */
+  builtIn: { profile: ReferenceProfile; url(serverUrl: string): string };
+  /** A GET that tells the server's limits before anything is planned (TGI's /info). */
+  discover?: (bodyText: string) => Partial<KnownServerLimits>;
+  planCases(options: Omit<PlanOptions, 'surface'>): Case[];
+  /** The part of the scenario context that depends on the API (where its requests go). */
+  scenarioContext: Pick<ScenarioContext, 'routes'>;
+  /** The limit a rejection of a request believed valid states (verdict-policy item 5). */
+  learnLimit(view: V): LearnedLimit | undefined;
+  /** An in-stream error that means "overloaded, retry" (verdict-policy item 20). */
+  isLoadError(view: V): boolean;
+  /** A smaller request that still shows the violation, by the API's own structure. */
+  shrink(body: ExactJson | undefined, reproduces: Reproduces, budget: number): Promise<ShrinkResult | undefined>;
+  /** The request parameters a body exercises, for the report's coverage table. */
+  parametersOf(body: ExactJson | undefined): string[];
+}
+
+export interface ApiDefinition<V extends BaseExchangeView = BaseExchangeView> {
+  name: ApiName;
+  /** One line, for `--help` and reports. */
+  title: string;
+  /** The contract document, relative to the package root. */
+  spec: string;
+  /** The routes whose exchanges this API judges. */
+  routes: readonly RouteName[];
+  /** Loads the contract (once per process) and returns the decoder. */
+  decoder(): Promise<Decoder<V>>;
+  /** The checks over one exchange, in the order reports list them. */
+  checks: readonly CheckDefinition<V>[];
+  /** The checks over several exchanges. */
+  scenarioChecks: readonly ScenarioCheck<V>[];
+  driver?: ApiDriver<V>;
+}
