@@ -7,8 +7,10 @@ import { allChecks, scenarioChecks } from '../checks/index.js';
 import { learnLimit } from '../checks/_internals/learned-limits.js';
 import type { ScenarioRoutes } from '../checks/check.js';
 import type { ApiName, ExchangeView, RouteName } from '../core/exchange.js';
-import type { ExactJson } from '../core/json.js';
+import type { Finding } from '../core/finding.js';
+import { isJsonObject, type ExactJson } from '../core/json.js';
 import { loadContract, type BodyShape } from '../contract/contract.js';
+import { crossFieldBreaches } from '../contract/request-rules.js';
 import { decodeExchange } from '../engine/decode-exchange.js';
 import { planCases, type NativeSurface } from '../engine/cases.js';
 import type { KnownServerLimits } from '../engine/options.js';
@@ -69,8 +71,59 @@ export function nativeApi(d: NativeSurfaceDeclaration): ApiDefinition<ExchangeVi
     },
     checks: allChecks,
     scenarioChecks,
+    bindings: { file: 'openapi.ts', aliases: NATIVE_ALIASES },
+    artifacts: {
+      routeNames: [],
+      // A request that says `"stream": true` went to the seed-style endpoint (POST /, where
+      // return_full_text defaults to true); otherwise a stream is taken as TGI's /generate_stream.
+      route: (kind, given) =>
+        kind === 'stream' && !(isJsonObject(given.request) && given.request['stream'] === true) ? 'POST /generate_stream' : 'POST /',
+      validateRequest: async (body) => validateRequestBody(body),
+    },
     driver,
   };
+}
+
+/** Readable names for the generated component types of spec/openapi.yaml. */
+const NATIVE_ALIASES = [
+  'GenerateRequest',
+  'CompatGenerateRequest',
+  'GenerateParameters',
+  'GrammarType',
+  'GenerateResponse',
+  'CompatGenerateResponse',
+  'Details',
+  'BestOfSequence',
+  'PrefillToken',
+  'Token',
+  'FinishReason',
+  'StreamResponse',
+  'StreamDetails',
+  'ErrorResponse',
+  'ModelLoadingResponse',
+  'Info',
+];
+
+/** A request as a client sends it: the schema (unknown keys are warnings) and the cross-field rules. */
+async function validateRequestBody(body: ExactJson): Promise<Finding[]> {
+  const contract = await loadContract();
+  const r = contract.request(body, 'POST /');
+  if (!r.value) return r.findings;
+  const stream = r.value.stream === true;
+  const breaches = crossFieldBreaches(r.value, stream, {});
+  return [
+    ...r.findings,
+    ...breaches.map(
+      (b): Finding => ({
+        check: 'request-schema',
+        severity: 'violation',
+        kind: `rule:${b.rule}`,
+        title: 'request breaks a validation rule',
+        message: `servers reject this request: "Input validation error: ${b.message}" (tgi-behavior §2c rule ${b.rule})`,
+        pointer: '/parameters',
+      }),
+    ),
+  ];
 }
 
 /** TGI's /info: the limits it states (max_best_of, max_stop_sequences, token limits). */

@@ -8,6 +8,7 @@
 import type { CheckDefinition, ScenarioCheck, ScenarioContext } from '../checks/check.js';
 import type { LearnedLimit } from '../checks/_internals/learned-limits.js';
 import type { ApiName, BaseExchangeView, RecordedExchange, RouteName } from '../core/exchange.js';
+import type { Finding } from '../core/finding.js';
 import type { ExactJson } from '../core/json.js';
 import type { SseDecoderLimits } from '../sse/index.js';
 import type { Case, PlanOptions } from '../engine/cases.js';
@@ -69,5 +70,22 @@ export interface ApiDefinition<V extends BaseExchangeView = BaseExchangeView> {
   checks: readonly CheckDefinition<V>[];
   /** The checks over several exchanges. */
   scenarioChecks: readonly ScenarioCheck<V>[];
+  /** `tgc types --api`: the generated bindings (a file of src/generated/) and their readable names. */
+  bindings: { file: string; aliases: readonly string[] };
+  /** `tgc validate request|response|stream`: how lone artifacts of this API are read. */
+  artifacts: ApiArtifacts;
   driver?: ApiDriver<V>;
+}
+
+/** How `tgc validate` reads a lone request, response or stream file of an API. */
+export interface ApiArtifacts {
+  /** What `--route` accepts, by name. */
+  routeNames: readonly string[];
+  /**
+   * The route a lone response or stream was on: `--route` when given, else what the request
+   * (`--request`) tells. Throws an Error whose message tells the user what to give.
+   */
+  route(kind: 'request' | 'response' | 'stream', given: { route?: string; request?: ExactJson }): RouteName;
+  /** A request body as a client sends it: the schema and the rules every server applies. */
+  validateRequest(body: ExactJson, route: RouteName): Promise<Finding[]>;
 }

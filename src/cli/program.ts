@@ -133,7 +133,7 @@ Examples:
     .description('write the TypeScript bindings generated from the spec (stdout by default)')
     .addOption(
       new Option('--api <api>', 'which API: tgi and hf (spec/openapi.yaml) or openai (spec/openai.yaml)')
-        .choices(['tgi', 'hf', 'openai'])
+        .choices([...API_NAMES])
         .default('tgi'),
     )
     .option('--out <file>', 'write to this file')

@@ -5,85 +5,14 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { API_NAMES, apiByName } from '../apis/index.js';
 import { TgcInputError } from './errors.js';
 import type { CliIo } from './io.js';
 
-/** Which bindings `--api` selects. */
-export type TypesApi = 'tgi' | 'hf' | 'openai';
-
-export const TYPES_APIS: readonly TypesApi[] = ['tgi', 'hf', 'openai'];
-
-/** Readable names for the generated component types, appended to the bindings. */
-const ALIASES = [
-  'GenerateRequest',
-  'CompatGenerateRequest',
-  'GenerateParameters',
-  'GrammarType',
-  'GenerateResponse',
-  'CompatGenerateResponse',
-  'Details',
-  'BestOfSequence',
-  'PrefillToken',
-  'Token',
-  'FinishReason',
-  'StreamResponse',
-  'StreamDetails',
-  'ErrorResponse',
-  'ModelLoadingResponse',
-  'Info',
-];
-
-/** The same for spec/openai.yaml (src/generated/openai.ts). */
-const OPENAI_ALIASES = [
-  'ChatCompletionRequest',
-  'ChatCompletionRequestMessage',
-  'ChatCompletionRequestDeveloperMessage',
-  'ChatCompletionRequestSystemMessage',
-  'ChatCompletionRequestUserMessage',
-  'ChatCompletionRequestAssistantMessage',
-  'ChatCompletionRequestToolMessage',
-  'ChatCompletionContentPartText',
-  'ChatCompletionContentPartImage',
-  'ChatCompletionTool',
-  'ChatCompletionToolChoiceOption',
-  'FunctionObject',
-  'ResponseFormatText',
-  'ResponseFormatJsonObject',
-  'ResponseFormatJsonSchema',
-  'StopConfiguration',
-  'ChatCompletionStreamOptions',
-  'CompletionRequest',
-  'ChatCompletion',
-  'ChatCompletionChoice',
-  'ChatCompletionResponseMessage',
-  'ChatCompletionMessageToolCall',
-  'ChatCompletionChunk',
-  'ChatCompletionChunkChoice',
-  'ChatCompletionStreamDelta',
-  'ChatCompletionToolCallDelta',
-  'ChatCompletionLogprobs',
-  'ChatCompletionTokenLogprob',
-  'Completion',
-  'CompletionChoice',
-  'CompletionChunk',
-  'CompletionLogprobs',
-  'ModelList',
-  'Model',
-  'Usage',
-  'OpenAIError',
-  'OpenAIErrorResponse',
-  'TgiErrorResponse',
-  'BareStringError',
-  'TgiStreamError',
-  'FlatErrorResponse',
-];
-
 export async function typesCommand(options: { out?: string; api?: string }, io: CliIo): Promise<number> {
-  const api = options.api ?? 'tgi';
-  if (!(TYPES_APIS as readonly string[]).includes(api)) {
-    throw new TgcInputError(`unknown --api ${api}: expected ${TYPES_APIS.join(', ')}`);
-  }
-  const [file, aliases] = api === 'openai' ? ['openai.ts', OPENAI_ALIASES] : ['openapi.ts', ALIASES];
+  const api = apiByName(options.api ?? 'tgi');
+  if (!api) throw new TgcInputError(`unknown --api ${options.api ?? ''}: expected ${API_NAMES.join(', ')}`);
+  const { file, aliases } = api.bindings;
   // dist/cli/types-command.js → the package root → src/generated/*.ts (shipped in `files`).
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
   const generated = await readFile(path.join(root, 'src', 'generated', file), 'utf8');

@@ -2,13 +2,9 @@
  * `tgc validate request|response|stream|exchanges FILE... [--request REQ.json]`: the contract
  * applied to recorded artifacts.
  */
-import { apiForExchange, type ApiDefinition, type Decoder } from '../apis/index.js';
-import type { BaseExchangeView, OpenAIRouteName, RecordedExchange, RouteName } from '../core/exchange.js';
+import { API_NAMES, apiByName, apiForExchange, type ApiDefinition, type Decoder } from '../apis/index.js';
+import type { BaseExchangeView, RecordedExchange, RouteName } from '../core/exchange.js';
 import type { Finding } from '../core/finding.js';
-import { isJsonObject, type ExactJson } from '../core/json.js';
-import { loadContract } from '../contract/contract.js';
-import { loadOpenAIContract } from '../contract/openai/contract.js';
-import { crossFieldBreaches } from '../contract/request-rules.js';
 import { parseExchangeLine } from '../engine/exchange-lines.js';
 import { applyChecks } from '../engine/inspect-exchange.js';
 import { EXIT, TgcInputError } from './errors.js';
@@ -21,17 +17,11 @@ export type ValidateKind = (typeof VALIDATE_KINDS)[number];
 export interface ValidateOptions {
   request?: string;
   format: 'text' | 'json';
-  /** `openai` for the OpenAI-compatible routes; the native API otherwise. */
+  /** The API of lone request, response and stream files (exchanges say their route). @defaultValue the native API */
   api?: string;
-  /** With --api openai: `chat`, `completions` or `models` (else inferred from --request). */
+  /** The route of lone files, by the name the API gives it (`chat`, `completions`, `models`). */
   route?: string;
 }
-
-const OPENAI_ROUTE_NAMES: Readonly<Record<string, OpenAIRouteName>> = {
-  chat: 'POST /v1/chat/completions',
-  completions: 'POST /v1/completions',
-  models: 'GET /v1/models',
-};
 
 /** A finding located in the input: the file, and the line for JSON Lines. */
 export interface LocatedFinding extends Finding {
@@ -48,21 +38,38 @@ export async function validateCommand(
   if (options.request !== undefined && (kind === 'exchanges' || kind === 'request')) {
     throw new TgcInputError(`--request applies to "validate response" and "validate stream", not "validate ${kind}"`);
   }
-  if (options.api !== undefined && options.api !== 'openai' && options.api !== 'tgi' && options.api !== 'hf') {
-    throw new TgcInputError(`--api must be tgi, hf or openai, got "${options.api}"`);
+  const api = apiByName(options.api ?? 'hf');
+  if (!api) throw new TgcInputError(`--api must be one of ${API_NAMES.join(', ')}, got "${options.api}"`);
+  if (options.route !== undefined && !api.artifacts.routeNames.includes(options.route)) {
+    throw new TgcInputError(
+      api.artifacts.routeNames.length === 0
+        ? `--route does not apply to ${options.api === undefined ? 'the native API (give --api openai)' : `--api ${api.name}`}`
+        : `--route must be one of ${api.artifacts.routeNames.join(', ')} with --api ${api.name}, got "${options.route}"`,
+    );
   }
-  if (options.route !== undefined && options.api !== 'openai') throw new TgcInputError('--route applies with --api openai');
   const request = options.request !== undefined ? await readJson(options.request, io.cwd) : undefined;
-  const openaiRoute = options.api === 'openai' ? openaiRouteOf(options.route, request, kind) : undefined;
   const located: LocatedFinding[] = [];
   let artifacts = 0;
   const judge = createJudge();
+  const routeOf = (k: 'request' | 'response' | 'stream'): RouteName => {
+    try {
+      return api.artifacts.route(k, { ...(options.route !== undefined ? { route: options.route } : {}), ...(request !== undefined ? { request } : {}) });
+    } catch (e) {
+      throw new TgcInputError(e instanceof Error ? e.message : String(e));
+    }
+  };
 
   for (const file of files) {
     if (kind === 'request') {
       const body = await readJson(file, io.cwd);
       artifacts++;
-      const findings = openaiRoute ? await validateOpenAIRequestBody(body, openaiRoute) : validateRequestBody(body, await loadContract());
+      let findings: Finding[];
+      try {
+        findings = await api.artifacts.validateRequest(body, routeOf('request'));
+      } catch (e) {
+        if (e instanceof TgcInputError) throw e;
+        throw new TgcInputError(e instanceof Error ? e.message : String(e));
+      }
       located.push(...findings.map((f) => ({ ...f, file })));
       continue;
     }
@@ -79,14 +86,12 @@ export async function validateCommand(
       }
       continue;
     }
-    // A request that says `"stream": true` went to the seed-style endpoint (POST /, where
-    // return_full_text defaults to true); otherwise a stream is taken as TGI's /generate_stream.
-    const streamRoute: RouteName = openaiRoute ?? (isJsonObject(request) && request['stream'] === true ? 'POST /' : 'POST /generate_stream');
     const exchange: RecordedExchange =
       kind === 'stream'
-        ? { route: streamRoute, request: request ?? undefined, status: 200, stream: await readText(file, io.cwd) }
-        : { route: openaiRoute ?? 'POST /', request: request ?? undefined, status: 200, response: await readJson(file, io.cwd) };
-    if (options.api === 'openai' || options.api === 'tgi' || options.api === 'hf') exchange.api = options.api;
+        ? { route: routeOf('stream'), request: request ?? undefined, status: 200, stream: await readText(file, io.cwd) }
+        : { route: routeOf('response'), request: request ?? undefined, status: 200, response: await readJson(file, io.cwd) };
+    // Named explicitly, the API judges as it does in a run (TGI's POST / must be the array).
+    if (options.api !== undefined) exchange.api = api.name;
     artifacts++;
     located.push(...(await judge(exchange)).map((f) => ({ ...f, file })));
   }
@@ -123,48 +128,6 @@ function createJudge(): (exchange: RecordedExchange) => Promise<Finding[]> {
     const view = (await decoder)(exchange, {});
     return applyChecks(view, api.checks).findings;
   };
-}
-
-/** The OpenAI-compatible route of `--route`, else the one the request names by its keys (never the body's `object`). */
-function openaiRouteOf(route: string | undefined, request: ExactJson | undefined, kind: ValidateKind): OpenAIRouteName | undefined {
-  if (kind === 'exchanges') return undefined;
-  if (route !== undefined) {
-    const name = OPENAI_ROUTE_NAMES[route];
-    if (!name) throw new TgcInputError(`--route must be chat, completions or models, got "${route}"`);
-    return name;
-  }
-  if (isJsonObject(request) && 'messages' in request) return OPENAI_ROUTE_NAMES['chat'];
-  if (isJsonObject(request) && 'prompt' in request) return OPENAI_ROUTE_NAMES['completions'];
-  throw new TgcInputError('--api openai: say which route with --route chat|completions|models (or give --request, whose messages or prompt tells)');
-}
-
-/** A request body on an OpenAI-compatible route: the official schema and the rules every server applies. */
-async function validateOpenAIRequestBody(body: ExactJson, route: OpenAIRouteName): Promise<Finding[]> {
-  if (route === 'GET /v1/models') throw new TgcInputError('GET /v1/models has no request body');
-  const kind = route === 'POST /v1/chat/completions' ? 'chat' : 'completions';
-  const contract = await loadOpenAIContract();
-  return [...contract.request(body, kind).findings, ...contract.requestRejectReasons(body, kind)];
-}
-
-/** A request as a client sends it: the schema (unknown keys are warnings) and the cross-field rules. */
-function validateRequestBody(body: ExactJson, contract: Awaited<ReturnType<typeof loadContract>>): Finding[] {
-  const r = contract.request(body, 'POST /');
-  if (!r.value) return r.findings;
-  const stream = r.value.stream === true;
-  const breaches = crossFieldBreaches(r.value, stream, {});
-  return [
-    ...r.findings,
-    ...breaches.map(
-      (b): Finding => ({
-        check: 'request-schema',
-        severity: 'violation',
-        kind: `rule:${b.rule}`,
-        title: 'request breaks a validation rule',
-        message: `servers reject this request: "Input validation error: ${b.message}" (tgi-behavior §2c rule ${b.rule})`,
-        pointer: '/parameters',
-      }),
-    ),
-  ];
 }
 
 export function formatLocated(f: LocatedFinding): string {

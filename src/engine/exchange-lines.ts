@@ -8,10 +8,8 @@
  * case's expectation, the request headers sent without Authorization, timings, a transport
  * failure or redirect) so that `validate exchanges` judges a recording as the run judged it.
  */
+import { API_NAMES } from '../apis/index.js';
 import { ROUTES, type ApiName, type RecordedExchange, type RouteName } from '../core/exchange.js';
-
-/** The APIs a recording may name (src/apis/ declares them; listed here to keep the engine below them). */
-const API_NAMES: readonly ApiName[] = ['tgi', 'hf', 'openai'];
 import { isJsonObject, parseJson, stringifyJson, type ExactJson } from '../core/json.js';
 
 export type ParseLineResult = { ok: true; exchange: RecordedExchange } | { ok: false; error: string };
