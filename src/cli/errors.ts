@@ -12,4 +12,5 @@ export const EXIT = {
   violations: 1,
   cannotTest: 2,
   interrupted: 130,
+  terminated: 143,
 } as const;

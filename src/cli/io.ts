@@ -5,7 +5,7 @@ export interface CliIo {
   cwd: string;
   env: Readonly<Record<string, string | undefined>>;
   /** Resolves when the user interrupts (Ctrl-C); long-running commands stop and report. */
-  interrupted?: Promise<void>;
+  interrupted?: Promise<'SIGINT' | 'SIGTERM' | void>;
   /** True when stdout is a terminal: progress bars instead of plain lines. */
   isTTY?: boolean;
   /** The stream the progress bar draws on. */

@@ -2,16 +2,19 @@
 /** The `tgc` executable. */
 import { runCli } from './program.js';
 
-let interrupt: () => void = () => undefined;
-const interrupted = new Promise<void>((resolve) => {
+let interrupt: (signal: 'SIGINT' | 'SIGTERM') => void = () => undefined;
+const interrupted = new Promise<'SIGINT' | 'SIGTERM'>((resolve) => {
   interrupt = resolve;
 });
-process.once('SIGINT', () => {
-  interrupt();
-  // A second Ctrl-C leaves at once.
-  process.once('SIGINT', () => process.exit(130));
-});
-process.once('SIGTERM', () => interrupt());
+// The first signal stops the command, which writes what it has; a second leaves at once
+// (130 for Ctrl-C, 143 for SIGTERM), whatever the first is still waiting on.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    interrupt(signal);
+    process.once('SIGINT', () => process.exit(130));
+    process.once('SIGTERM', () => process.exit(143));
+  });
+}
 
 const code = await runCli(process.argv.slice(2), {
   stdout: (text) => void process.stdout.write(text),

@@ -43,7 +43,7 @@ export async function mockCommand(
     throw e;
   }
   io.stdout(`listening on ${server.url}\n`);
-  await (io.interrupted ?? new Promise<void>(() => undefined));
+  const signal = await (io.interrupted ?? new Promise<void>(() => undefined));
   await server.close();
-  return EXIT.interrupted;
+  return signal === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted;
 }

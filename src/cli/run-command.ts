@@ -2,7 +2,7 @@
  * `tgc run [--url URL]`: the conformance run. Without --url it starts the reference server on
  * 127.0.0.1 and runs against it over real HTTP.
  */
-import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
 import { formatExchangeLine } from '../engine/exchange-lines.js';
@@ -18,12 +18,14 @@ import { failingViolations, type TgcReport } from '../report/report.js';
 import { createScrubber } from '../report/scrub.js';
 import { applySuppressions, parseSuppressions, type Suppression } from '../report/suppressions.js';
 import { EXIT, TgcInputError } from './errors.js';
+import { makeDirectory } from './make-directory.js';
 import type { CliIo } from './io.js';
 
 
 export interface RawRunOptions {
   url?: string;
   api: string;
+  model?: string;
   token?: string;
   authRequired?: boolean;
   header: string[];
@@ -55,7 +57,9 @@ export interface RawRunOptions {
 }
 
 export async function runCommand(raw: RawRunOptions, io: CliIo, knownCheckIds: readonly string[]): Promise<number> {
-  const token = raw.token ?? io.env['HF_TOKEN'];
+  // The API's own variables (OPENAI_API_KEY, then HF_TOKEN, on the OpenAI-compatible routes).
+  const tokenEnv = apiByName(raw.api)?.driver?.tokenEnv ?? ['HF_TOKEN'];
+  const token = raw.token ?? tokenEnv.map((name) => io.env[name]).find((v) => v !== undefined && v !== '');
   const scrub = createScrubber([token]);
   const out = (line: string): void => io.stdout(scrub(line));
   const formats = parseFormats(raw.format);
@@ -82,7 +86,11 @@ export async function runCommand(raw: RawRunOptions, io: CliIo, knownCheckIds: r
   }
 
   const controller = new AbortController();
-  void io.interrupted?.then(() => controller.abort());
+  const stop: { signal?: 'SIGINT' | 'SIGTERM' } = {};
+  void io.interrupted?.then((signal) => {
+    if (signal) stop.signal = signal;
+    controller.abort();
+  });
   const progress = createProgress(io, out);
   const records: string[] = [];
   let flushing = Promise.resolve();
@@ -126,7 +134,7 @@ export async function runCommand(raw: RawRunOptions, io: CliIo, knownCheckIds: r
   for (const u of unused) out(`tgc: suppression never used: ${JSON.stringify(u)}\n`);
   out(`tgc: reports in ${path.relative(io.cwd, reportDir) || '.'}/ (${formats.map((f) => reportFileNames[f]).join(', ')})\n`);
 
-  if (report.interrupted) return EXIT.interrupted;
+  if (report.interrupted) return stop.signal === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted;
   if (report.checks.some((c) => c.status === 'error')) return EXIT.cannotTest;
   return failingViolations(report) > 0 ? EXIT.violations : EXIT.ok;
 }
@@ -222,6 +230,7 @@ export function parseRunOptions(raw: RawRunOptions, token: string | undefined, k
   return {
     url,
     api: raw.api as Api,
+    ...(raw.model !== undefined ? { model: raw.model } : {}),
     ...(token !== undefined && token !== '' ? { token } : {}),
     authRequired: raw.authRequired === true,
     headers,
@@ -253,7 +262,7 @@ async function readBaseline(file: string, cwd: string): Promise<Set<string>> {
 
 async function ensureWritableDir(dir: string, shown: string): Promise<void> {
   try {
-    await mkdir(dir, { recursive: true });
+    await makeDirectory(dir);
     const probe = path.join(dir, '.tgc-write-probe');
     await writeFile(probe, '');
     const { rm } = await import('node:fs/promises');

@@ -92,6 +92,46 @@ describe.skipIf(!existsSync(BIN))('safety of live targets', () => {
     }
   });
 
+  it('stops on SIGTERM within 3 s, writes the partial report, exits 143', async () => {
+    const slow = await startReferenceServer({ latencyMs: 40 });
+    try {
+      const dir = path.join(tmp, 'terminated');
+      const child = spawn(process.execPath, [BIN, 'run', '--url', slow.url, '--seed', '3', '--report-dir', dir, '--rate', '0']);
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      const t0 = Date.now();
+      child.kill('SIGTERM');
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(Date.now() - t0).toBeLessThan(3_000);
+      expect(code, out).toBe(143);
+      const report = JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8')) as TgcReport;
+      expect(report.interrupted).toBe(true);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('a second signal exits at once', async () => {
+    // A server that accepts and never answers: the first signal waits for nothing to finish.
+    const hang = createServer(() => undefined);
+    await new Promise<void>((resolve) => hang.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(hang.address() as AddressInfo).port}`;
+      const child = spawn(process.execPath, [BIN, 'run', '--url', url, '--report-dir', path.join(tmp, 'twice'), '--timeout-ms', '60000']);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      child.kill('SIGTERM');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const t0 = Date.now();
+      child.kill('SIGTERM');
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(Date.now() - t0).toBeLessThan(2_000);
+      expect(code).toBe(143);
+    } finally {
+      hang.close();
+    }
+  });
+
   it('never writes the token, even when the server echoes it', async () => {
     const token = 'hf_tgcSECRETtoken_4f9a2c';
     // A server that echoes the Authorization header into a header and the body.
@@ -125,5 +165,14 @@ describe.skipIf(!existsSync(BIN))('safety of live targets', () => {
     const r = await tgc(['run', '--report-dir', path.join(file, 'sub')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^tgc: cannot write to the report directory .*: (ENOTDIR|EEXIST)\n$/);
+  });
+
+  // Node 20's recursive mkdir spun here for minutes, deaf to SIGTERM, before a line was printed.
+  it.skipIf(!existsSync('/proc/self'))('exits 2 at once on a report directory under /proc', async () => {
+    const started = Date.now();
+    const r = await tgc(['run', '--report-dir', '/proc/tgc-no-such-dir/reports']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('tgc: cannot write to the report directory /proc/tgc-no-such-dir/reports: ENOENT\n');
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 });
