@@ -9,7 +9,7 @@ import { openaiApi } from './openai.js';
 import { tgiApi } from './tgi.js';
 import type { ApiDefinition } from './types.js';
 
-export type { ApiDefinition, ApiDriver, DecodeContext, Decoder, Reproduces, ShrinkResult } from './types.js';
+export type { ApiDefinition, ApiDriver, DecodeContext, Decoder, Discovery, DriverPlanOptions, Limits, Reproduces, ShrinkResult } from './types.js';
 
 export const apis: readonly ApiDefinition<BaseExchangeView>[] = [
   tgiApi as unknown as ApiDefinition<BaseExchangeView>,

@@ -13,7 +13,7 @@ import { loadContract, type BodyShape } from '../contract/contract.js';
 import { crossFieldBreaches } from '../contract/request-rules.js';
 import { decodeExchange } from '../engine/decode-exchange.js';
 import { planCases, type NativeSurface } from '../engine/cases.js';
-import type { KnownServerLimits } from '../engine/options.js';
+import { TGI_DEFAULT_LIMITS, type KnownServerLimits } from '../engine/options.js';
 import type { ReferenceProfile } from '../reference/options.js';
 import type { ApiDefinition, ApiDriver, Reproduces, ShrinkResult } from './types.js';
 
@@ -36,12 +36,21 @@ export interface NativeSurfaceDeclaration {
 const LOAD_ERROR_TYPES = new Set(['overloaded']);
 
 export function nativeApi(d: NativeSurfaceDeclaration): ApiDefinition<ExchangeView> {
+  const read = d.discover;
   const driver: ApiDriver<ExchangeView> = {
+    defaultLimits: TGI_DEFAULT_LIMITS,
+    tokenEnv: ['HF_TOKEN'],
     normaliseUrl: d.normaliseUrl,
     routeUrl: d.routeUrl,
     builtIn: d.builtIn,
-    ...(d.discover ? { discover: d.discover } : {}),
-    planCases: (options) => planCases({ ...options, surface: d.surface }),
+    ...(read ? { discover: (text: string) => ({ limits: read(text) }) } : {}),
+    planCases: (options) =>
+      planCases({
+        ...options,
+        limits: options.limits as unknown as KnownServerLimits,
+        knownLimits: options.knownLimits as ReadonlySet<keyof KnownServerLimits>,
+        surface: d.surface,
+      }),
     scenarioContext: { routes: d.scenarioRoutes },
     learnLimit(view) {
       const message = view.error?.error ?? view.streamError?.error;

@@ -10,8 +10,32 @@ import type { OpenAIExchangeView, OpenAIRouteName } from '../core/exchange.js';
 import { OPENAI_ROUTES } from '../core/exchange.js';
 import { isJsonObject } from '../core/json.js';
 import { loadOpenAIContract } from '../contract/openai/contract.js';
+import type { Case } from '../engine/cases.js';
+import { planOpenAICases } from '../engine/openai/cases.js';
 import { decodeOpenAIExchange } from '../engine/openai/decode.js';
-import type { ApiDefinition } from './types.js';
+import type { OpenAIFeatures } from '../arbitraries/openai/index.js';
+import {
+  discoverOpenAIModel,
+  learnOpenAILimit,
+  normaliseOpenAIUrl,
+  OPENAI_DEFAULT_LIMITS,
+  openaiParametersOf,
+  openaiRouteUrl,
+  shrinkOpenAIRequest,
+} from './openai-driver.js';
+import type { ApiDefinition, Limits } from './types.js';
+
+/** The features the learned limits leave on (a refused feature is switched off and retested without). */
+function featuresOf(limits: Readonly<Limits>): Partial<OpenAIFeatures> {
+  const off = (name: string): boolean => limits[name] === false;
+  return {
+    ...(off('nSupported') ? { n: false } : {}),
+    ...(off('toolsSupported') || off('schemaKeywordsSupported') ? { tools: false } : {}),
+    ...(off('responseFormatSupported') || off('schemaKeywordsSupported') ? { responseFormat: false } : {}),
+    ...(off('logprobsSupported') ? { logprobs: false } : {}),
+    ...(off('imagesSupported') ? { images: false } : {}),
+  };
+}
 
 const ROUTE_NAMES: Readonly<Record<string, OpenAIRouteName>> = {
   chat: 'POST /v1/chat/completions',
@@ -75,6 +99,35 @@ export const openaiApi: ApiDefinition<OpenAIExchangeView> = {
       'TgiStreamError',
       'FlatErrorResponse',
     ],
+  },
+  driver: {
+    defaultLimits: OPENAI_DEFAULT_LIMITS,
+    tokenEnv: ['OPENAI_API_KEY', 'HF_TOKEN'],
+    normaliseUrl: normaliseOpenAIUrl,
+    routeUrl: openaiRouteUrl,
+    // TGI serves the OpenAI-compatible routes beside its own, as the reference server does.
+    builtIn: { profile: 'tgi', url: (serverUrl) => `${serverUrl}/v1` },
+    discover: discoverOpenAIModel,
+    planCases(options) {
+      const cases = planOpenAICases({
+        seed: options.seed,
+        maxExamples: options.maxExamples,
+        ...(options.model !== undefined ? { model: options.model } : {}),
+        features: featuresOf(options.limits),
+        authRequired: options.authRequired,
+        hasToken: options.hasToken,
+      });
+      // A redraw sees the limits learned since (a refused feature is off from then on).
+      return cases.map((c): Case => {
+        const redraw = c.redraw;
+        return redraw ? { ...c, redraw: (limits) => redraw({ ...limits, openaiFeatures: featuresOf(limits as unknown as Limits) } as never) } : c;
+      });
+    },
+    scenarioContext: {},
+    learnLimit: learnOpenAILimit,
+    isLoadError: (view) => view.streamError?.status === 429 || view.streamError?.status === 503 || view.streamError?.status === 424,
+    shrink: shrinkOpenAIRequest,
+    parametersOf: openaiParametersOf,
   },
   artifacts: {
     routeNames: Object.keys(ROUTE_NAMES),

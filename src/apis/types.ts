@@ -6,13 +6,11 @@
  * ./index.ts, plus its own folder in each layer (spec, contract, checks, arbitraries, reference).
  */
 import type { CheckDefinition, ScenarioCheck, ScenarioContext } from '../checks/check.js';
-import type { LearnedLimit } from '../checks/_internals/learned-limits.js';
 import type { ApiName, BaseExchangeView, RecordedExchange, RouteName } from '../core/exchange.js';
 import type { Finding } from '../core/finding.js';
 import type { ExactJson } from '../core/json.js';
 import type { SseDecoderLimits } from '../sse/index.js';
 import type { Case, PlanOptions } from '../engine/cases.js';
-import type { KnownServerLimits } from '../engine/options.js';
 import type { ReferenceProfile } from '../reference/options.js';
 
 export interface DecodeContext {
@@ -33,21 +31,52 @@ export interface ShrinkResult {
   requests: number;
 }
 
+/**
+ * Server settings a plan depends on, by name: numbers (TGI's max_best_of …) and feature switches
+ * (a server that refuses `tools`). Each API declares its own and their defaults.
+ */
+export type Limits = Record<string, number | boolean>;
+
+/** What the discovery request tells: limits, and the model to name in requests. */
+export interface Discovery {
+  limits: Partial<Limits>;
+  model?: string;
+}
+
+/** What a driver plans from: the seed, the limits known so far, the model. */
+export interface DriverPlanOptions extends Omit<PlanOptions, 'surface' | 'limits' | 'knownLimits'> {
+  limits: Limits;
+  /** The limits the user, the discovery or a rejection told; the others are defaults (verdict-policy item 5). */
+  knownLimits: ReadonlySet<string>;
+  /** The model to name in requests that carry one. */
+  model?: string;
+}
+
 /** What `tgc run` needs to drive an API; absent on APIs tgc judges only from recordings. */
 export interface ApiDriver<V extends BaseExchangeView> {
+  /** The limits before the server tells any, and their names (the report lists them). */
+  defaultLimits: Readonly<Limits>;
+  /**
+   * Environment variables read for the token when `--token` is not given, in order; the first is
+   * the name written in reproduce commands (`Bearer $HF_TOKEN`).
+   */
+  tokenEnv: readonly string[];
   /** Checks `--url` and returns it as the engine uses it; throws an Error whose message says why not. */
   normaliseUrl(url: string): string;
   /** The URL of a route (or of the discovery request) under the target's URL. */
   routeUrl(url: string, route: RouteName | 'discover'): string;
   /** The built-in reference server's profile, and the target URL under its address. */
   builtIn: { profile: ReferenceProfile; url(serverUrl: string): string };
-  /** A GET that tells the server's limits before anything is planned (TGI's /info). */
-  discover?: (bodyText: string) => Partial<KnownServerLimits>;
-  planCases(options: Omit<PlanOptions, 'surface'>): Case[];
+  /** Reads the answer to a GET of `routeUrl(url, 'discover')` (TGI's /info, /v1/models), sent before anything is planned. */
+  discover?: (bodyText: string) => Discovery;
+  planCases(options: DriverPlanOptions): Case[];
   /** The part of the scenario context that depends on the API (where its requests go). */
   scenarioContext: Pick<ScenarioContext, 'routes'>;
-  /** The limit a rejection of a request believed valid states (verdict-policy item 5). */
-  learnLimit(view: V): LearnedLimit | undefined;
+  /**
+   * The limit a rejection of a request believed valid states (verdict-policy item 5), with the
+   * warning that reports it once where the API reports refused features.
+   */
+  learnLimit(view: V): { name: string; value: number | boolean; finding?: Finding } | undefined;
   /** An in-stream error that means "overloaded, retry" (verdict-policy item 20). */
   isLoadError(view: V): boolean;
   /** A smaller request that still shows the violation, by the API's own structure. */

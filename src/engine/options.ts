@@ -13,6 +13,8 @@ export interface RunOptions {
   url: string;
   /** @defaultValue 'tgi' */
   api: Api;
+  /** The model to name in requests that carry one (the OpenAI-compatible routes); default: the first the server lists. */
+  model?: string;
   /** Sent as `Authorization: Bearer <token>`; never written anywhere. */
   token?: string;
   /** The server must reject a missing or a wrong token (401 or 403). */

@@ -1,5 +1,5 @@
 /**
- * The curl command that replays one exchange. The token is written as `$HF_TOKEN`, never its
+ * The curl command that replays one exchange. The token is written as `$HF_TOKEN` (or the API's own variable), never its
  * value; the body goes in single quotes with embedded quotes escaped for POSIX shells.
  */
 export interface ReproduceInput {
@@ -9,6 +9,8 @@ export interface ReproduceInput {
   headers: Record<string, string>;
   /** Whether the case sent the user's token. */
   withToken: boolean;
+  /** The environment variable the token is written as. @defaultValue 'HF_TOKEN' */
+  tokenVar?: string;
   /** A wrong token, for auth cases (not a secret: tgc made it up). */
   wrongToken?: string;
   body?: string;
@@ -20,7 +22,7 @@ export function curlCommand(input: ReproduceInput): string {
   if (input.stream) parts.push('-N');
   parts.push('-X', input.method, quote(input.url));
   for (const [k, v] of Object.entries(input.headers)) parts.push('-H', quote(`${k}: ${v}`));
-  if (input.withToken) parts.push('-H', '"Authorization: Bearer $HF_TOKEN"');
+  if (input.withToken) parts.push('-H', `"Authorization: Bearer $${input.tokenVar ?? 'HF_TOKEN'}"`);
   else if (input.wrongToken !== undefined) parts.push('-H', quote(`Authorization: Bearer ${input.wrongToken}`));
   if (input.body !== undefined) parts.push('--data-binary', quote(input.body));
   return parts.join(' ');

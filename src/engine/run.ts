@@ -4,7 +4,7 @@
  * checks, shrinks failing random cases, and returns the report. One engine serves `tgc run` and
  * the vitest suites.
  */
-import { apiByName, type ApiDefinition, type ApiDriver, type Decoder } from '../apis/index.js';
+import { apiByName, type ApiDefinition, type ApiDriver, type Decoder, type Limits } from '../apis/index.js';
 import type { CheckDefinition, ScenarioCheck, ScenarioContext } from '../checks/check.js';
 import type { BaseExchangeView, RecordedExchange, RouteName } from '../core/exchange.js';
 import { dedupeKey, type Finding } from '../core/finding.js';
@@ -15,7 +15,7 @@ import { send, toRecordedExchange, type TransportResult } from '../transport/ind
 import { VERSION } from '../version.js';
 import type { Case } from './cases.js';
 import { applyChecks, type CheckOutcome } from './inspect-exchange.js';
-import { TGI_DEFAULT_LIMITS, type KnownServerLimits, type RunOptions } from './options.js';
+import type { KnownServerLimits, RunOptions } from './options.js';
 import { curlCommand } from './reproduce.js';
 import { createScheduler, RequestBudgetExhausted, sleep, type Scheduler } from './scheduler.js';
 
@@ -86,8 +86,12 @@ interface Run {
   startedAt: Date;
   emit: (e: RunEvent) => void;
   requests: number;
-  limits: KnownServerLimits;
+  limits: Limits;
   sources: TgcReport['limits'];
+  /** The model to name in requests: `--model`, else the first the server lists. */
+  model?: string;
+  /** Warnings about limits learned (a refused feature), once per limit, with the exchange that taught it. */
+  learnedFindings: { finding: Finding; sent: Sent }[];
   skipped: TgcReport['skipped'];
 }
 
@@ -113,19 +117,21 @@ async function prepare(options: RunOptions, hooks: RunHooks, signal: AbortSignal
     startedAt: new Date(),
     emit: (e) => hooks.onEvent?.(e),
     requests: 0,
-    limits: { ...TGI_DEFAULT_LIMITS },
+    limits: { ...api.driver.defaultLimits },
     sources: {},
     skipped: [],
+    learnedFindings: [],
+    ...(options.model !== undefined ? { model: options.model } : {}),
   };
-  for (const [k, v] of Object.entries(TGI_DEFAULT_LIMITS)) run.sources[k] = { value: v, source: 'default' };
+  for (const [k, v] of Object.entries(api.driver.defaultLimits)) run.sources[k] = { value: v, source: 'default' };
   for (const [k, v] of Object.entries(options.serverLimits)) {
-    if (v !== undefined) setLimit(run, k as keyof KnownServerLimits, v, 'user');
+    if (v !== undefined) setLimit(run, k, v, 'user');
   }
   return run;
 }
 
-function setLimit(run: Run, name: keyof KnownServerLimits, value: number | boolean, source: 'user' | 'info' | 'learned'): void {
-  (run.limits as unknown as Record<string, number | boolean>)[name] = value;
+function setLimit(run: Run, name: string, value: number | boolean, source: 'user' | 'info' | 'learned'): void {
+  run.limits[name] = value;
   run.sources[name] = { value, source };
 }
 
@@ -195,16 +201,19 @@ async function discover(run: Run): Promise<void> {
   const info = await sendOne(run, 'discover', undefined);
   if (!info.result.connected) throw new TargetUnreachableError(unreachable(run.options.url, info.result));
   if (info.result.status === 200 && info.result.bodyText !== undefined) {
-    for (const [k, v] of Object.entries(read(info.result.bodyText))) {
-      if (run.options.serverLimits[k as keyof KnownServerLimits] === undefined) setLimit(run, k as keyof KnownServerLimits, v, 'info');
+    const found = read(info.result.bodyText);
+    for (const [k, v] of Object.entries(found.limits)) {
+      if (v !== undefined && run.options.serverLimits[k as keyof KnownServerLimits] === undefined) setLimit(run, k, v, 'info');
     }
+    if (run.model === undefined && found.model !== undefined) run.model = found.model;
   }
 }
 
 /** Stage 2: plan every case, a pure function of the seed and the limits known. */
 function plan(run: Run): Case[] {
-  const known = new Set(Object.entries(run.sources).filter(([, s]) => s.source !== 'default').map(([k]) => k)) as Set<keyof KnownServerLimits>;
+  const known = new Set(Object.entries(run.sources).filter(([, s]) => s.source !== 'default').map(([k]) => k));
   const cases = run.driver.planCases({
+    ...(run.model !== undefined ? { model: run.model } : {}),
     seed: run.options.seed,
     maxExamples: run.options.maxExamples,
     limits: run.limits,
@@ -258,7 +267,7 @@ async function sendCases(run: Run, cases: readonly Case[]): Promise<Judged[]> {
       if (first && (status === 401 || status === 403) && current.expectation.purpose !== 'auth') {
         throw new TargetUnreachableError(
           options.token === undefined
-            ? `${options.url} answered ${status}: it requires a token (pass --token or set HF_TOKEN)`
+            ? `${options.url} answered ${status}: it requires a token (pass --token or set ${run.driver.tokenEnv.join(' or ')})`
             : `${options.url} answered ${status}: it rejected the token given`,
         );
       }
@@ -276,8 +285,9 @@ async function sendCases(run: Run, cases: readonly Case[]): Promise<Judged[]> {
       // A rejection that teaches a limit: learn it, redraw, retest (verdict-policy item 5).
       const learned = current.expectation.outcome === 'accept' && j.view ? run.driver.learnLimit(j.view) : undefined;
       if (learned && current.redraw && attempt < MAX_RETRIES) {
+        if (learned.finding && run.sources[learned.name]?.source !== 'learned') run.learnedFindings.push({ finding: learned.finding, sent });
         setLimit(run, learned.name, learned.value, 'learned');
-        current = { ...current, body: current.redraw(run.limits) };
+        current = { ...current, body: current.redraw(run.limits as unknown as KnownServerLimits) };
         continue;
       }
       judged.push(j);
@@ -301,10 +311,11 @@ async function runScenarios(run: Run): Promise<ScenarioResults> {
   const context: ScenarioContext = {
     api: run.options.api,
     ...run.driver.scenarioContext,
+    ...(run.model !== undefined ? { model: run.model } : {}),
     seed: run.options.seed,
     maxExamples: run.options.maxExamples,
-    limits: run.limits,
-    grammarSupported: run.limits.grammarSupported,
+    limits: run.limits as unknown as ScenarioContext['limits'],
+    grammarSupported: run.limits['grammarSupported'] !== false,
   };
   const results: ScenarioResults = { findings: [], outcomes: new Map() };
   await Promise.all(
@@ -390,15 +401,16 @@ function buildReport(
     const sent = shrunk?.sent ?? j.sent;
     for (const f of j.findings) {
       findings.push(
-        toReportFinding(f, sent, options, {
+        toReportFinding(f, sent, run, {
           ...(j.sent.c ? { c: j.sent.c } : {}),
           ...(shrunk && f.severity === 'violation' ? { shrunk: { from: shrunk.from, to: shrunk.to, requests: shrunk.requests } } : {}),
         }),
       );
     }
   }
+  for (const { finding, sent } of run.learnedFindings) findings.push(toReportFinding(finding, sent, run, {}));
   for (const s of scenarios.findings) {
-    for (const f of s.findings) findings.push(toReportFinding(f, s.sent[0], options, { scenario: true }));
+    for (const f of s.findings) findings.push(toReportFinding(f, s.sent[0], run, { scenario: true }));
   }
 
   const checks: ReportCheck[] = [];
@@ -487,9 +499,11 @@ function commonestReason(outcomes: readonly CheckOutcome[]): string | undefined 
 function toReportFinding(
   f: Finding,
   sent: Sent | undefined,
-  options: RunOptions,
+  run: Run,
   extra: { c?: Case; shrunk?: ReportFinding['shrunk']; scenario?: boolean },
 ): ReportFinding {
+  const { options } = run;
+  const tokenVar = run.driver.tokenEnv[0] ?? 'HF_TOKEN';
   const route = sent?.exchange?.route;
   const out: ReportFinding = {
     check: f.check,
@@ -508,7 +522,7 @@ function toReportFinding(
   if (!sent) return out;
   const auth = extra.c?.auth ?? 'default';
   const headers = { ...sent.requestHeaders };
-  if (auth === 'default' && options.token !== undefined) headers['authorization'] = 'Bearer $HF_TOKEN';
+  if (auth === 'default' && options.token !== undefined) headers['authorization'] = `Bearer $${tokenVar}`;
   out.request = {
     method: sent.exchange && !sent.exchange.route.startsWith('GET ') ? 'POST' : 'GET',
     url: sent.url,
@@ -529,6 +543,7 @@ function toReportFinding(
       url: sent.url,
       headers: shown,
       withToken: auth === 'default' && options.token !== undefined,
+      tokenVar,
       ...(auth === 'wrong' ? { wrongToken: WRONG_TOKEN } : {}),
       ...(sent.requestText !== undefined ? { body: sent.requestText } : {}),
       stream: r.stream !== undefined,

@@ -8,6 +8,7 @@
  * executables end to end.
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import { apiByName } from '../../apis/index.js';
 import { faults, startReferenceServer } from '../../reference/index.js';
 import { DEFAULT_LIMITS } from '../../transport/index.js';
 import type { Fault } from '../../reference/index.js';
@@ -31,16 +32,20 @@ interface Row {
 }
 
 async function runAgainst(fault: Fault, seed: number, recorded: string[]): Promise<TgcReport> {
+  // The API the fault shows on: its run options', else the profile's surface (hf), else TGI's.
+  const api = apiByName(fault.runOptions?.api ?? (fault.mockOptions?.profile === 'hf' ? 'hf' : 'tgi'));
+  const builtIn = api?.driver?.builtIn;
+  if (!api || !builtIn) throw new Error(`fault ${fault.name}: no API drives ${fault.runOptions?.api ?? 'tgi'}`);
   const server = await startReferenceServer({
     fault,
+    profile: builtIn.profile,
     ...(fault.mockOptions ?? {}),
     ...(fault.runOptions?.authRequired ? { apiKey: TOKEN } : {}),
   });
   try {
-    const hf = fault.runOptions?.api === 'hf' || fault.mockOptions?.profile === 'hf';
     return await runConformance({
-      url: hf ? `${server.url}/models/tgc/reference-model` : server.url,
-      api: hf ? 'hf' : 'tgi',
+      url: builtIn.url(server.url),
+      api: api.name,
       token: TOKEN,
       authRequired: fault.runOptions?.authRequired === true,
       headers: fault.runOptions?.headers ?? {},
