@@ -1,6 +1,7 @@
 /**
- * The reference server as msw request handlers: TGI's routes and rules (profile `tgi`) or the
- * seed document's single endpoint (profile `hf`), over the simulated model. Used in-process with
+ * The reference server as msw request handlers: TGI's routes and rules, with the OpenAI-compatible
+ * routes beside them (profiles `tgi` and `openai`, the latter with OpenAI's error bodies on those
+ * routes), or the seed document's single endpoint (profile `hf`), over the simulated model. Used in-process with
  * msw's setupServer, and over a real port by server.ts.
  */
 import { http, HttpResponse } from 'msw';
@@ -33,6 +34,7 @@ import {
   streamHeaders,
 } from './responses.js';
 import { generationFailure, preValidate, ruleFailure, validateRequest } from './validation.js';
+import { openaiHandlers } from './openai/handlers.js';
 import type { InferFailure, ValidationContext } from './validation.js';
 
 /** The routes a generate request can come by. */
@@ -132,9 +134,11 @@ export function createHandlers(options: ReferenceServerOptions = {}): HttpHandle
     http.get(`${base}/info`, serve('GET /info', async (x) => json(state, 200, info(state.o), {}, { route: x.route, stream: false }))),
     http.get(`${base}/health`, serve('GET /health', async () => new HttpResponse(null, { status: 200 }))),
     http.get(`${base}/`, serve('GET /', async () => new HttpResponse(null, { status: 200 }))),
+    // The OpenAI-compatible routes, beside the native ones as in TGI (src/reference/openai/).
+    ...openaiHandlers(state),
     http.all(`${base}/*`, ({ request }) => {
       const path = new URL(request.url).pathname;
-      const known = ['/', '/generate', '/generate_stream', '/info', '/health'].includes(path);
+      const known = ['/', '/generate', '/generate_stream', '/info', '/health', '/v1/models', '/v1/chat/completions', '/v1/completions'].includes(path);
       return new HttpResponse(null, { status: known ? 405 : 404 });
     }),
   ];

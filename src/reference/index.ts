@@ -28,3 +28,8 @@ export { VALIDATION_RULES } from './validation.js';
 export type { InferFailure, RuleId, ValidationRule, ValidRequest } from './validation.js';
 export type { TypedRequest, TypedParameters, TypedGrammar } from './request-body.js';
 export { CLIENT_FINDINGS_HEADER } from './check-client.js';
+export { OPENAI_HOOK_POINTS } from './openai/handlers.js';
+export type { OpenAIHookPoint } from './openai/handlers.js';
+export { OPENAI_RULES } from './openai/validate.js';
+export type { OpenAIRule, OpenAIRuleName } from './openai/validate.js';
+export type { OpenAIRequestIn, ChatRequestIn, CompletionRequestIn } from './openai/request.js';

@@ -59,6 +59,7 @@ export async function* timedSteps(valid: ValidRequest, seed: bigint | null, opts
     seed,
     topNTokens: valid.topNTokens,
     grammar: valid.grammar,
+    ...(valid.unwarpedLogprobs ? { unwarpedLogprobs: true } : {}),
   });
   for (;;) {
     if (opts.latencyMs > 0) await delay(opts.latencyMs, opts.signal);

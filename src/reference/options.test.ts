@@ -10,7 +10,7 @@ describe('resolveReferenceOptions', () => {
     [{ maxInputTokens: 10, maxTotalTokens: 10 }, /maxInputTokens \(10\) must be less than maxTotalTokens \(10\)/],
     [{ maxConcurrentRequests: 0 }, /maxConcurrentRequests must be an integer >= 1, got 0/],
     [{ latencyMs: -1 }, /latencyMs/],
-    [{ profile: 'openai' as never }, /profile/],
+    [{ profile: 'anthropic' as never }, /profile/],
     [{ apiKey: '' }, /apiKey/],
   ])('rejects %j', (options, message) => {
     expect(() => resolveReferenceOptions(options)).toThrow(message);
@@ -29,7 +29,7 @@ describe('parseMockOptions', () => {
     [{ port: 'abc' }, '--port must be a non-negative integer, got "abc"'],
     [{ port: '70000' }, '--port must be at most 65535, got 70000'],
     [{ latencyMs: '-5' }, '--latency-ms must be a non-negative integer, got "-5"'],
-    [{ profile: 'x' }, '--profile must be tgi or hf, got "x"'],
+    [{ profile: 'x' }, '--profile must be tgi, hf or openai, got "x"'],
     [{ fault: 'nope' }, 'unknown fault "nope"'],
   ])('names the bad value: %j', (raw, message) => {
     let error: unknown;

@@ -4,13 +4,17 @@
 import type { Fault } from './faults/fault.js';
 import { findFault, faults } from './faults/index.js';
 
-export type ReferenceProfile = 'tgi' | 'hf';
+export type ReferenceProfile = 'tgi' | 'hf' | 'openai';
 
 /** Options of {@link createHandlers} and {@link startReferenceServer}. */
 export interface ReferenceServerOptions {
   /**
-   * `tgi`: TGI's routes (`/generate`, `/generate_stream`, `/`, `/info`, `/health`). `hf`: the
-   * seed document's single endpoint `POST /models/{id}` with the serverless headers.
+   * `tgi`: TGI's routes (`/generate`, `/generate_stream`, `/`, `/info`, `/health`) and, beside
+   * them as in TGI, the OpenAI-compatible `/v1/chat/completions`, `/v1/completions`,
+   * `/v1/models` with TGI's error bodies. `openai`: the same routes, with OpenAI's error object
+   * `{error: {message, type, param, code}}` and status 400 for validation errors and bodies that
+   * do not parse on the OpenAI-compatible routes. `hf`: the seed document's single endpoint
+   * `POST /models/{id}` with the serverless headers.
    * @defaultValue 'tgi'
    */
   profile?: ReferenceProfile;
@@ -124,7 +128,9 @@ function integerOption(name: string, value: number, min: number): number {
 /** Fills in defaults and checks every value; throws ReferenceServerError('INVALID_OPTIONS'). */
 export function resolveReferenceOptions(options: ReferenceServerOptions = {}): ResolvedReferenceOptions {
   const o = { ...REFERENCE_DEFAULTS, log: () => undefined, randomSeed: cryptoSeed, ...dropUndefined(options) };
-  if (o.profile !== 'tgi' && o.profile !== 'hf') throw invalid(`profile must be "tgi" or "hf", got ${JSON.stringify(o.profile)}`);
+  if (o.profile !== 'tgi' && o.profile !== 'hf' && o.profile !== 'openai') {
+    throw invalid(`profile must be "tgi", "hf" or "openai", got ${JSON.stringify(o.profile)}`);
+  }
   integerOption('maxConcurrentRequests', o.maxConcurrentRequests, 1);
   integerOption('maxBestOf', o.maxBestOf, 1);
   integerOption('maxStopSequences', o.maxStopSequences, 0);
@@ -173,7 +179,7 @@ export interface MockOptionSpec {
 export const MOCK_OPTION_SPECS: readonly MockOptionSpec[] = [
   { flags: '--port <n>', description: 'port to listen on (0 = any free port)', defaultValue: '8080' },
   { flags: '--host <host>', description: 'interface to listen on', defaultValue: '127.0.0.1' },
-  { flags: '--profile <profile>', description: 'tgi: TGI routes; hf: the seed document\'s POST /models/{id}', defaultValue: 'tgi' },
+  { flags: '--profile <profile>', description: 'tgi: TGI routes (with /v1/chat/completions, /v1/completions, /v1/models); openai: the same, OpenAI\'s error bodies (400) on the /v1 routes; hf: the seed document\'s POST /models/{id}', defaultValue: 'tgi' },
   { flags: '--api-key <key>', description: 'require Authorization: Bearer <key> (401 otherwise)' },
   { flags: '--fault <name>', description: 'serve a deliberately broken variant (see --list-faults)' },
   { flags: '--latency-ms <ms>', description: 'delay before each generated token', defaultValue: '0' },
@@ -218,7 +224,7 @@ export function parseMockOptions(raw: RawMockOptions): MockOptions {
   const port = rawInteger(raw, 'port', '--port') ?? 8080;
   if (port > 65535) throw invalid(`--port must be at most 65535, got ${port}`);
   const profile = rawString(raw, 'profile', '--profile') ?? 'tgi';
-  if (profile !== 'tgi' && profile !== 'hf') throw invalid(`--profile must be tgi or hf, got ${JSON.stringify(profile)}`);
+  if (profile !== 'tgi' && profile !== 'hf' && profile !== 'openai') throw invalid(`--profile must be tgi, hf or openai, got ${JSON.stringify(profile)}`);
   const faultName = rawString(raw, 'fault', '--fault');
   let fault: Fault | undefined;
   if (faultName !== undefined) {

@@ -83,11 +83,17 @@ const RULES_BY_ID = new Map(VALIDATION_RULES.map((r) => [r.id, r]));
 
 /** An error TGI reports as ErrorResponse: a JSON body with a status, or an in-stream event. */
 export interface InferFailure {
-  /** The validation rule, or the kind of non-validation error; `fault`: a broken server's own rule (faults/). */
-  rule: RuleId | 'generation' | 'incomplete_generation' | 'fault';
+  /**
+   * The validation rule, or the kind of non-validation error; `fault`: a broken server's own rule
+   * (faults/); `openai:<name>`: a rule of the OpenAI-compatible routes (openai/validate.ts).
+   */
+  rule: RuleId | 'generation' | 'incomplete_generation' | 'fault' | OpenAIRuleId;
   status: number;
   body: ErrorBody;
 }
+
+/** A rule of the OpenAI-compatible routes only (src/reference/openai/validate.ts `OPENAI_RULES`). */
+export type OpenAIRuleId = `openai:${string}`;
 
 /** The failure of rule `id`, its placeholders filled in. */
 export function ruleFailure(id: RuleId, values: Record<string, string | number | bigint> = {}): InferFailure {
@@ -128,6 +134,8 @@ export interface ValidRequest {
   /** The request's seed; a random one is drawn at generation when sampling without it. */
   seed: bigint | null;
   topNTokens: number;
+  /** Log-probabilities before the warpers (the OpenAI-compatible routes; see GenerationParams). */
+  unwarpedLogprobs?: boolean;
   grammar: Grammar | null;
   /** A regex grammar the model cannot follow: the shard fails at generation (424), as in TGI. */
   grammarError: string | null;
@@ -293,7 +301,7 @@ function sanitize(w: WarpParams): WarpParams {
 let ajv: Ajv2020 | undefined;
 
 /** jsonschema::draft202012::meta::validate, through ajv's 2020-12 meta-schema. */
-function metaSchemaError(schema: ExactJson): string | null {
+export function metaSchemaError(schema: ExactJson): string | null {
   ajv ??= new Ajv2020({ strict: false, validateFormats: false });
   if (ajv.validateSchema(toApproximate(schema) as object) === true) return null;
   const first = ajv.errors?.[0];

@@ -48,8 +48,9 @@ export function decodeOpenAIExchange(
   if (kind !== 'models' && body !== undefined) {
     const r = contract.request(body, kind);
     if (r.value) view.request = r.value;
-    // The client's departures are its own business: only warnings are kept (as on the native API).
-    decodeFindings.push(...r.findings.filter((f) => f.severity === 'warning'));
+    // The client's departures are its own business: only warnings are kept (as on the native API),
+    // and only on recordings: a planned case's departures are tgc's own, on purpose.
+    if (!raw.expectation) decodeFindings.push(...r.findings.filter((f) => f.severity === 'warning'));
     view.requestInvalidReasons = contract.requestRejectReasons(body, kind);
   }
   if (raw.transportFailure) return view;

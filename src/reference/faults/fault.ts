@@ -8,17 +8,25 @@ import type { ExactJson } from '../../core/json.js';
 import type { ReferenceServerOptions } from '../options.js';
 import type { TypedRequest } from '../request-body.js';
 import type { InferFailure, ValidRequest } from '../validation.js';
+import type { OpenAIRequestIn } from '../openai/request.js';
 
 /** Where in the server a hook runs. */
 export interface FaultContext {
-  /** `POST /generate`, `POST /generate_stream`, `POST /`, `POST /models/{id}`, `GET /info`. */
+  /**
+   * `POST /generate`, `POST /generate_stream`, `POST /`, `POST /models/{id}`, `GET /info`; the
+   * OpenAI-compatible `POST /v1/chat/completions`, `POST /v1/completions`, `GET /v1/models`.
+   */
   route: string;
   /** True when the answer is an SSE stream. */
   stream: boolean;
   /** The request as deserialized, once it was. */
   request?: TypedRequest;
-  /** The request after validation, once it passed. */
+  /** The request after validation, once it passed (on the OpenAI routes: the choice's native request). */
   valid?: ValidRequest;
+  /** OpenAI-compatible routes: the request as deserialized, once it was. */
+  openai?: OpenAIRequestIn;
+  /** OpenAI-compatible routes: the choice a per-choice hook (transformRequest) is called for. */
+  choice?: number;
   /** The status the faithful server answers with. */
   status: number;
   /** The request's headers, as received (read them; change them with transformRequestHeaders). */
@@ -36,7 +44,7 @@ export interface StreamFaultContext extends FaultContext {
  */
 export interface FaultRunOptions {
   /** `tgc run --api` (`hf` needs the mock started with `profile: 'hf'`). @defaultValue 'tgi' */
-  api?: 'tgi' | 'hf';
+  api?: 'tgi' | 'hf' | 'openai';
   /** `tgc run --auth-required --token <mockOptions.apiKey>`. */
   authRequired?: boolean;
   /** `tgc run --header 'K: V'` for each entry. */

@@ -25,6 +25,37 @@ import { hfWaitForModelIgnored } from './hf-wait-for-model-ignored.js';
 import { logprobPositive } from './logprob-positive.js';
 import { maxNewTokensExceeded } from './max-new-tokens-exceeded.js';
 import { maxNewTokensZeroAccepted } from './max-new-tokens-zero-accepted.js';
+import { openaiChoiceIndexFromOne } from './openai-choice-index-from-one.js';
+import { openaiChoiceIndexTokenCounter } from './openai-choice-index-token-counter.js';
+import { openaiEmptyMessagesAccepted } from './openai-empty-messages-accepted.js';
+import { openaiErrorBodyDetail } from './openai-error-body-detail.js';
+import { openaiFinishReasonEmpty } from './openai-finish-reason-empty.js';
+import { openaiFinishReasonEos } from './openai-finish-reason-eos.js';
+import { openaiFinishReasonEosToken } from './openai-finish-reason-eos-token.js';
+import { openaiFinishReasonMissing } from './openai-finish-reason-missing.js';
+import { openaiFinishReasonNotLast } from './openai-finish-reason-not-last.js';
+import { openaiFinishReasonStopSequence } from './openai-finish-reason-stop-sequence.js';
+import { openaiLogprobPositive } from './openai-logprob-positive.js';
+import { openaiLogprobsCompletionsShape } from './openai-logprobs-completions-shape.js';
+import { openaiModelsEmptyId } from './openai-models-empty-id.js';
+import { openaiModelsWithoutData } from './openai-models-without-data.js';
+import { openaiObjectChatTextCompletion } from './openai-object-chat-text-completion.js';
+import { openaiObjectChunkChatCompletion } from './openai-object-chunk-chat-completion.js';
+import { openaiObjectMissing } from './openai-object-missing.js';
+import { openaiResponseFormatNotJson } from './openai-response-format-not-json.js';
+import { openaiSeedIgnored } from './openai-seed-ignored.js';
+import { openaiStreamDataAfterDone } from './openai-stream-data-after-done.js';
+import { openaiStreamDoneMissing } from './openai-stream-done-missing.js';
+import { openaiStreamRoleMissing } from './openai-stream-role-missing.js';
+import { openaiToolArgumentsObject } from './openai-tool-arguments-object.js';
+import { openaiToolCallWhenNone } from './openai-tool-call-when-none.js';
+import { openaiToolDeltaNoIndex } from './openai-tool-delta-no-index.js';
+import { openaiToolNameNotOffered } from './openai-tool-name-not-offered.js';
+import { openaiUsageChunkMissing } from './openai-usage-chunk-missing.js';
+import { openaiUsageEveryChunk } from './openai-usage-every-chunk.js';
+import { openaiUsageOverMaxTokens } from './openai-usage-over-max-tokens.js';
+import { openaiUsageTotalMismatch } from './openai-usage-total-mismatch.js';
+import { openaiValidationErrorInStream } from './openai-validation-error-in-stream.js';
 import { parametersNullAccepted } from './parameters-null-accepted.js';
 import { prefillFirstLogprobSet } from './prefill-first-logprob-set.js';
 import { returnFullTextIgnored } from './return-full-text-ignored.js';
@@ -126,6 +157,46 @@ export const faults: readonly Fault[] = [
   seedIgnored,
   greedySampled,
   streamSamplingDiffers,
+  // ── the OpenAI-compatible routes (/v1/chat/completions, /v1/completions, /v1/models): run with
+  // --api openai; each acts on those routes only, native runs are untouched ─────────────────────
+  // openai: finish_reason
+  openaiFinishReasonEosToken,
+  openaiFinishReasonEos,
+  openaiFinishReasonStopSequence,
+  openaiFinishReasonEmpty,
+  openaiFinishReasonNotLast,
+  openaiFinishReasonMissing,
+  // openai: object labels
+  openaiObjectChatTextCompletion,
+  openaiObjectChunkChatCompletion,
+  openaiObjectMissing,
+  // openai: streams: [DONE], role, choice index
+  openaiStreamDoneMissing,
+  openaiStreamDataAfterDone,
+  openaiStreamRoleMissing,
+  openaiChoiceIndexFromOne,
+  openaiChoiceIndexTokenCounter,
+  // openai: usage
+  openaiUsageTotalMismatch,
+  openaiUsageOverMaxTokens,
+  openaiUsageChunkMissing,
+  openaiUsageEveryChunk,
+  // openai: tool calls, response_format, logprobs
+  openaiToolArgumentsObject,
+  openaiToolDeltaNoIndex,
+  openaiToolCallWhenNone,
+  openaiToolNameNotOffered,
+  openaiResponseFormatNotJson,
+  openaiLogprobsCompletionsShape,
+  openaiLogprobPositive,
+  // openai: errors and rejections
+  openaiErrorBodyDetail,
+  openaiValidationErrorInStream,
+  openaiEmptyMessagesAccepted,
+  // openai: the model list; determinism
+  openaiModelsWithoutData,
+  openaiModelsEmptyId,
+  openaiSeedIgnored,
 ];
 
 /** The fault named `name`, if any. */

@@ -39,6 +39,13 @@ export interface GenerationParams {
   /** 0 = no top tokens. */
   topNTokens: number;
   grammar: Grammar | null;
+  /**
+   * Log-probabilities (of the token and of the top tokens) from the model's own distribution,
+   * before the warpers and the grammar: the OpenAI-compatible routes return exactly
+   * `top_logprobs` alternatives, which a top_p or a grammar would leave fewer of. TGI's native
+   * routes report the warped ones (the default).
+   */
+  unwarpedLogprobs?: boolean;
 }
 
 export interface GenerationStep {
@@ -119,15 +126,18 @@ export function* generateSteps(params: GenerationParams): Generator<GenerationSt
   for (const id of context) counts.set(id, (counts.get(id) ?? 0) + 1);
   const scores = new Float64Array(VOCAB_SIZE);
   const logprobs = new Float64Array(VOCAB_SIZE);
+  const raw = params.unwarpedLogprobs ? new Float64Array(VOCAB_SIZE) : null;
   const decoder = new TokenStreamDecoder();
   let output = '';
   for (let index = 1; index <= params.maxNewTokens; index++) {
     rawLogits(context, scores);
+    if (raw) logSoftmax(scores, raw);
     processLogits(scores, { counts, last: context[context.length - 1] }, params.warp, cursor?.allowed() ?? null, logprobs);
     const id = chooseToken(logprobs, rng);
     cursor?.advance(id);
     const text = decoder.push(id);
-    const token = modelToken(id, text, logprobs[id]);
+    const reported = raw ?? logprobs;
+    const token = modelToken(id, text, reported[id]);
     context.push(id);
     counts.set(id, (counts.get(id) ?? 0) + 1);
     output += text;
@@ -137,7 +147,7 @@ export function* generateSteps(params: GenerationParams): Generator<GenerationSt
     else if (params.stop.some((s) => output.endsWith(s))) finishReason = 'stop_sequence';
     const step: GenerationStep = { index, token, finishReason };
     if (params.topNTokens > 0) {
-      step.topTokens = topTokenIds(logprobs, params.topNTokens).map((t) => modelToken(t, tokenText(t), logprobs[t]));
+      step.topTokens = topTokenIds(reported, params.topNTokens).map((t) => modelToken(t, tokenText(t), reported[t]));
     }
     yield step;
     if (finishReason !== null) return;

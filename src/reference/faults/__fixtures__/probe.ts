@@ -45,7 +45,7 @@ function path(route: RouteName, api: 'tgi' | 'hf'): string {
 
 /** Sends one probe and records it as the transport does, with arrival times. */
 export async function record(options: ReferenceServerOptions, handlers: ReturnType<typeof createHandlers>, probe: Probe): Promise<RecordedExchange> {
-  const api = options.profile ?? 'tgi';
+  const api = options.profile === 'hf' ? 'hf' : 'tgi'; // profile openai serves TGI's native routes
   const headers: Record<string, string> = { 'content-type': 'application/json', ...probe.headers };
   const auth = probe.auth ?? 'valid';
   if (auth === 'valid' && options.apiKey !== undefined) headers['authorization'] = `Bearer ${options.apiKey}`;
@@ -114,7 +114,7 @@ export async function record(options: ReferenceServerOptions, handlers: ReturnTy
 export async function probeAll(options: ReferenceServerOptions, probes: readonly Probe[]): Promise<Probed[]> {
   const contract = await loadContract();
   const handlers = createHandlers({ baseUrl: BASE, ...options });
-  const api = options.profile ?? 'tgi';
+  const api = options.profile === 'hf' ? 'hf' : 'tgi'; // profile openai serves TGI's native routes
   const out: Probed[] = [];
   for (const probe of probes) {
     const raw = await record(options, handlers, probe);

@@ -1,0 +1,11 @@
+import { dataNoSpace as hooks } from './_parts.js';
+import { defineQuirk } from './quirk.js';
+
+/** `data:{…}` without the space after the colon: correct SSE, which tgc must not flag. */
+export const dataNoSpace = defineQuirk(hooks, {
+  name: 'data-no-space',
+  description: 'SSE frames are data:{…} without the optional space (correct SSE)',
+  server: 'TGI 3.3.7 (axum Event::json_data writes data:{…})',
+  source: 'openai-behavior.md §3 (TGI chat stream); verdict-policy item 18; WHATWG HTML, server-sent events (one leading space is optional)',
+  verdict: null,
+});

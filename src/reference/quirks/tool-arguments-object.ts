@@ -1,0 +1,11 @@
+import { openaiToolArgumentsObject } from '../faults/openai-tool-arguments-object.js';
+import { defineQuirk } from './quirk.js';
+
+/** Tool-call `arguments` as a JSON object instead of a string. */
+export const toolArgumentsObject = defineQuirk(openaiToolArgumentsObject, {
+  name: 'tool-arguments-object',
+  description: 'tool-call arguments are a JSON object, not a string',
+  server: 'TGI 2.x (TGI #2136, #2461); llama.cpp server (#20198)',
+  source: 'openai-behavior.md §4.7: TGI #2136, #2461; llama.cpp #20198',
+  verdict: { severity: 'violation', check: 'openai-tool-calls' },
+});
