@@ -14,6 +14,8 @@ import { typesCommand } from './types-command.js';
 import { VALIDATE_KINDS, validateCommand, type ValidateKind } from './validate.js';
 import { VERSION } from '../version.js';
 
+const collectQuirk = (value: string, previous: string[]): string[] => [...previous, value];
+
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let exitCode: number = EXIT.ok;
   const program = new Command('tgc')
@@ -102,7 +104,9 @@ Exit codes: 0 nothing wrong (warnings allowed), 1 violations, 2 could not test, 
   const mock = program
     .command('mock')
     .description('serve the reference server on 127.0.0.1 (prints "listening on URL" when ready)')
-    .option('--list-faults', 'print the name of every fault and exit');
+    .option('--list-faults', 'print the name of every fault and exit')
+    .option('--list-quirks', 'print every quirk of real OpenAI-compatible servers: server, source, tgc\'s verdict, what the official clients do')
+    .option('--quirk <name>', 'serve a real server\'s documented departure on the /v1 routes (repeatable; see --list-quirks)', collectQuirk, [] as string[]);
   for (const spec of MOCK_OPTION_SPECS) {
     if (spec.defaultValue !== undefined) mock.option(spec.flags, spec.description, spec.defaultValue);
     else mock.option(spec.flags, spec.description);
@@ -115,7 +119,8 @@ Examples:
   tgc mock --port 8080                      # TGI routes: /generate, /generate_stream, /, /info
   tgc mock --profile hf --loading-ms 5000   # the seed document's POST /models/{id}
   tgc mock --check-client --latency-ms 20   # report what a client under development gets wrong
-  tgc mock --fault stream-index-from-zero   # a deliberately broken server`,
+  tgc mock --fault stream-index-from-zero   # a deliberately broken server
+  tgc mock --quirk tgi-2.0.1                # /v1 routes as TGI 2.0.1 served them (eos_token, no [DONE])`,
     )
     .action(async (opts: Record<string, string | boolean | undefined>, cmd: Command) => {
       exitCode = await mockCommand(opts, io, (key) => cmd.getOptionValueSource(key) === 'cli');
