@@ -4,7 +4,7 @@
  * stdout (progress on stderr) and writes reports/bench.json. See docs/performance.md.
  *
  * Environment (for quicker runs while working on the bench; the defaults are the benchmark):
- *   BENCH_ONLY=validation,stream,runner,scaling  which benchmarks to run
+ *   BENCH_ONLY=validation,stream,runner,runnerOpenai,scaling  which benchmarks to run
  *   BENCH_ROUNDS=3                               alternated rounds per ratio
  *   BENCH_VALIDATION_MB=100  BENCH_STREAM_EVENTS=1000000  BENCH_RUNNER_EXAMPLES=100
  *   BENCH_RUNNER_SECONDS=5   BENCH_SCALING_SIZES=100,1000,10000  BENCH_FIXTURES=../shared/fixtures
@@ -12,14 +12,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { hasGc, log, machine, ROOT, round, versions } from './lib.js';
-import { benchRunner, RUNNER_TARGET } from './runner.js';
+import { benchRunner, benchRunnerOpenAI, RUNNER_TARGET } from './runner.js';
 import { benchScaling, SCALING_TARGET } from './scaling.js';
 import { benchStream, STREAM_HEAP_TARGET_MB, STREAM_RATIO_TARGET } from './stream.js';
 import { benchValidation, VALIDATION_TARGET } from './validation.js';
 
 type Result = Record<string, unknown> & { ratio?: number | null; skipped?: string };
 
-const ALL = ['validation', 'stream', 'runner', 'scaling'] as const;
+const ALL = ['validation', 'stream', 'runner', 'runnerOpenai', 'scaling'] as const;
 type Name = (typeof ALL)[number];
 
 function selected(): Name[] {
@@ -37,7 +37,8 @@ async function main(): Promise<void> {
   const runners: Record<Name, () => Promise<Result>> = {
     validation: benchValidation,
     stream: benchStream,
-    runner: benchRunner,
+    runner: () => benchRunner('tgi'),
+    runnerOpenai: benchRunnerOpenAI,
     scaling: benchScaling,
   };
   for (const name of selected()) {
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
     validation: results.validation ?? { ratio: null, skipped: 'not selected (BENCH_ONLY)' },
     stream: results.stream ?? { ratio: null, heapGrowthMB: null, skipped: 'not selected (BENCH_ONLY)' },
     runner: results.runner ?? { ratio: null, skipped: 'not selected (BENCH_ONLY)' },
+    runnerOpenai: results.runnerOpenai ?? { ratio: null, skipped: 'not selected (BENCH_ONLY)' },
     scaling: results.scaling ?? { ratio: null, skipped: 'not selected (BENCH_ONLY)' },
     meta: {
       command: 'npm run bench',
@@ -74,7 +76,7 @@ async function main(): Promise<void> {
   process.stdout.write(`\nwrote ${path.relative(process.cwd(), out) || out} (${bench.meta.totalSeconds} s)\n`);
 }
 
-function table(b: { validation: Result; stream: Result; runner: Result; scaling: Result; meta: { machine: { node: string; cpus: number; cpuModel: string; loadAverage1m: number } } }): string {
+function table(b: { validation: Result; stream: Result; runner: Result; runnerOpenai: Result; scaling: Result; meta: { machine: { node: string; cpus: number; cpuModel: string; loadAverage1m: number } } }): string {
   const rows: [string, string, string, string][] = [];
   const fmt = (v: unknown): string => (typeof v === 'number' ? String(v) : 'n/a');
   const met = (r: Result, ok: boolean | undefined): string => (r.skipped ? `skipped: ${r.skipped}` : ok ? 'yes' : 'no');
@@ -85,6 +87,8 @@ function table(b: { validation: Result; stream: Result; runner: Result; scaling:
   rows.push(['stream.heapGrowthMB (1M events, after forced GC)', fmt(s['heapGrowthMB']), `≤ ${STREAM_HEAP_TARGET_MB}`, met(s, typeof s['heapGrowthMB'] === 'number' && s['heapGrowthMB'] <= STREAM_HEAP_TARGET_MB)]);
   const r = b.runner;
   rows.push(['runner.ratio (tgc run req/s ÷ autocannon, same mock)', fmt(r.ratio), `≥ ${RUNNER_TARGET}`, met(r, typeof r.ratio === 'number' && r.ratio >= RUNNER_TARGET)]);
+  const ro = b.runnerOpenai;
+  rows.push(['runnerOpenai.ratio (tgc run --api openai req/s ÷ autocannon on /v1/chat/completions)', fmt(ro.ratio), `≥ ${RUNNER_TARGET}`, met(ro, typeof ro.ratio === 'number' && ro.ratio >= RUNNER_TARGET)]);
   const c = b.scaling;
   rows.push(['scaling.ratio (marginal engine CPU/case 1k→10k ÷ 100→1k)', fmt(c.ratio), `≤ ${SCALING_TARGET}`, met(c, typeof c.ratio === 'number' && c.ratio <= SCALING_TARGET)]);
   const lines = ['| metric | value | target | met? |', '|---|---|---|---|', ...rows.map((row) => `| ${row.join(' | ')} |`)];
@@ -95,6 +99,8 @@ function table(b: { validation: Result; stream: Result; runner: Result; scaling:
   if (se) details.push(`stream: eventsource-parser + JSON.parse ${se.baseline} events/s, tgc ${se.tgc} events/s`);
   const rr = r['requestsPerSecond'] as { tgc: number; autocannonFixed: number; autocannonMix: number } | undefined;
   if (rr) details.push(`runner: tgc ${rr.tgc} req/s; mock's own throughput (autocannon, fixed body) ${rr.autocannonFixed} req/s; autocannon replaying tgc's request mix ${rr.autocannonMix} req/s (ratio ${fmt(r['mixRatio'])})`);
+  const ro2 = ro['requestsPerSecond'] as { tgc: number; autocannonFixed: number; autocannonMix: number } | undefined;
+  if (ro2) details.push(`runner (OpenAI-compatible routes): tgc ${ro2.tgc} req/s; autocannon fixed chat request ${ro2.autocannonFixed} req/s; autocannon replaying tgc's request mix ${ro2.autocannonMix} req/s (ratio ${fmt(ro['mixRatio'])})`);
   const cm = c['marginalMsPerCase'] as { wall: Record<string, number>; engineCpu: Record<string, number> } | undefined;
   if (cm) details.push(`scaling: marginal ms/case engine CPU ${JSON.stringify(cm.engineCpu)}, wall ${JSON.stringify(cm.wall)} (wall-time ratio ${fmt(c['wallRatio'])})`);
   const m = b.meta.machine;

@@ -31,6 +31,26 @@ export const RUNNER_TARGET = 0.5;
 const CONCURRENCY = 8;
 export const FIXED_BODY = '{"inputs":"The capital of France is","parameters":{"details":true,"max_new_tokens":8}}';
 
+/** The surface the runner drives: TGI's native routes, or the OpenAI-compatible ones of the same mock. */
+interface Surface {
+  api: 'tgi' | 'openai';
+  /** What `tgc run --url` takes, under the mock's address. */
+  base: (mockUrl: string) => string;
+  /** autocannon's fixed request. */
+  fixedPath: string;
+  fixedBody: string;
+}
+
+const SURFACES: Record<'tgi' | 'openai', Surface> = {
+  tgi: { api: 'tgi', base: (u) => u, fixedPath: '/generate', fixedBody: FIXED_BODY },
+  openai: {
+    api: 'openai',
+    base: (u) => `${u}/v1`,
+    fixedPath: '/v1/chat/completions',
+    fixedBody: '{"messages":[{"role":"user","content":"The capital of France is"}],"max_tokens":8}',
+  },
+};
+
 interface Replayed {
   path: string;
   body: string;
@@ -54,9 +74,9 @@ interface CannonRun {
   mockCpuMsPerRequest?: number;
 }
 
-async function runTgc(mock: Mock, examples: number, dir: string, record?: string): Promise<TgcRun> {
+async function runTgc(surface: Surface, mock: Mock, examples: number, dir: string, record?: string): Promise<TgcRun> {
   const cpu0 = childCpuMs(mock.child.pid);
-  const args = [CLI, 'run', '--url', mock.url, '--concurrency', String(CONCURRENCY), '--rate', '0',
+  const args = [CLI, 'run', '--api', surface.api, '--url', surface.base(mock.url), '--concurrency', String(CONCURRENCY), '--rate', '0',
     '--max-examples', String(examples), '--max-requests', '1000000', '--seed', '1', '--report-dir', dir, '--format', 'json'];
   if (record) args.push('--record', record);
   const r = await runProcess(args);
@@ -76,12 +96,12 @@ async function runTgc(mock: Mock, examples: number, dir: string, record?: string
   };
 }
 
-async function runCannon(mock: Mock, seconds: number, mix?: readonly Replayed[]): Promise<CannonRun> {
+async function runCannon(surface: Surface, mock: Mock, seconds: number, mix?: readonly Replayed[]): Promise<CannonRun> {
   const cpu0 = childCpuMs(mock.child.pid);
   const headers = { 'content-type': 'application/json' };
   let next = 0;
   const result = await autocannon({
-    url: mix ? mock.url : `${mock.url}/generate`,
+    url: mix ? mock.url : `${mock.url}${surface.fixedPath}`,
     connections: CONCURRENCY,
     duration: seconds,
     timeout: 30,
@@ -98,7 +118,7 @@ async function runCannon(mock: Mock, seconds: number, mix?: readonly Replayed[])
             },
           ],
         }
-      : { method: 'POST', headers, body: FIXED_BODY }),
+      : { method: 'POST', headers, body: surface.fixedBody }),
   });
   const cpu1 = childCpuMs(mock.child.pid);
   const requests = result.requests.total;
@@ -149,7 +169,7 @@ function readMix(file: string): Replayed[] {
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     if (line.trim() === '') continue;
     const e = JSON.parse(line) as RecordedExchange;
-    if (e.request === undefined) continue;
+    if (e.request === undefined || !e.route.startsWith('POST ')) continue;
     const p = e.route.slice('POST '.length);
     out.push({ path: p, body: stringifyJson(e.request) });
   }
@@ -161,7 +181,13 @@ function readMix(file: string): Replayed[] {
   return out;
 }
 
-export async function benchRunner(): Promise<Record<string, unknown>> {
+/** The runner on the OpenAI-compatible routes of the same mock, with this API's request mix. */
+export function benchRunnerOpenAI(): Promise<Record<string, unknown>> {
+  return benchRunner('openai');
+}
+
+export async function benchRunner(api: 'tgi' | 'openai' = 'tgi'): Promise<Record<string, unknown>> {
+  const surface = SURFACES[api];
   const rounds = envInt('BENCH_ROUNDS', 3);
   const examples = envInt('BENCH_RUNNER_EXAMPLES', 100);
   const seconds = envInt('BENCH_RUNNER_SECONDS', 5);
@@ -171,9 +197,9 @@ export async function benchRunner(): Promise<Record<string, unknown>> {
   try {
     // Warm-up (not counted): warms the mock's JIT and records tgc's requests for the mix.
     const record = path.join(tmp, 'requests.jsonl');
-    const warm = await runTgc(mock, examples, path.join(tmp, 'warm'), record);
+    const warm = await runTgc(surface, mock, examples, path.join(tmp, 'warm'), record);
     const mix = readMix(record);
-    await runCannon(mock, 1);
+    await runCannon(surface, mock, 1);
     log(`runner: warm-up: tgc ${warm.requests} requests at ${warm.rps.toFixed(0)}/s; mix of ${mix.length} recorded requests`);
 
     const tgc: TgcRun[] = [];
@@ -181,13 +207,13 @@ export async function benchRunner(): Promise<Record<string, unknown>> {
     const mixed: CannonRun[] = [];
     const steps: (() => Promise<void>)[] = [
       async () => {
-        tgc.push(await runTgc(mock, examples, path.join(tmp, `run-${tgc.length}`)));
+        tgc.push(await runTgc(surface, mock, examples, path.join(tmp, `run-${tgc.length}`)));
       },
       async () => {
-        fixed.push(await runCannon(mock, seconds));
+        fixed.push(await runCannon(surface, mock, seconds));
       },
       async () => {
-        mixed.push(await runCannon(mock, seconds, mix));
+        mixed.push(await runCannon(surface, mock, seconds, mix));
       },
     ];
     for (let r = 0; r < rounds; r++) {
@@ -205,6 +231,7 @@ export async function benchRunner(): Promise<Record<string, unknown>> {
       return v.length > 0 ? round(median(v)) : null;
     };
     return {
+      api,
       ratio: round(tgcRps / fixedRps),
       target: RUNNER_TARGET,
       met: tgcRps / fixedRps >= RUNNER_TARGET,
@@ -230,7 +257,7 @@ export async function benchRunner(): Promise<Record<string, unknown>> {
       autocannon: {
         seconds,
         connections: CONCURRENCY,
-        fixedBody: FIXED_BODY,
+        fixedBody: surface.fixedBody,
         fixed: fixed.map((c) => ({ rps: round(c.rps), non2xx: c.non2xx, errors: c.errors, latencyMs: round(c.latencyMs) })),
         mixRequests: mix.length,
         mix: mixed.map((c) => ({ rps: round(c.rps), non2xx: c.non2xx, errors: c.errors, latencyMs: round(c.latencyMs) })),

@@ -32,10 +32,7 @@ describe('fault catalogue', () => {
       .filter((f) => f.endsWith('.e2e.test.ts'))
       .map((f) => readFileSync(new URL(f, dir), 'utf8'))
       .join('\n');
-    // The OpenAI-compatible faults (--api openai) are judged in-process by openai-faults.test.ts;
-    // their wire test comes with the /v1 routes' end-to-end tests: drop this filter then.
-    const onWire = faults.filter((f) => f.runOptions?.api !== 'openai');
-    expect(onWire.map((f) => f.name).filter((name) => !wire.includes(`'${name}'`))).toEqual([]);
+    expect(faults.map((f) => f.name).filter((name) => !wire.includes(`'${name}'`))).toEqual([]);
   });
 
   it('names, for each fault, a check that exists and fails runs (not the warning-only error-message-exact)', () => {
