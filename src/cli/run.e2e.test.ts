@@ -22,7 +22,7 @@ describe.skipIf(!existsSync(BIN))('tgc run against correct servers', () => {
     expect(r.stdout).toMatch(/0 violations/);
     expect(r.code).toBe(0);
     const report = readReport(dir);
-    expect(report.schemaVersion).toBe(1);
+    expect(report.schemaVersion).toBe(2);
     expect(report.target.builtIn).toBe(true);
     expect(report.summary.violations).toBe(0);
     expect(report.checks.every((c) => c.status !== 'fail' && c.status !== 'error')).toBe(true);

@@ -26,6 +26,14 @@ describe('baseline', () => {
     expect(again.findings.filter((f) => f.severity === 'warning').some((f) => f.known)).toBe(false);
   });
 
+  it('reads a baseline written by a version-1 report (before the OpenAI-compatible routes)', () => {
+    const v1 = JSON.parse(renderJsonReport(unmarked(), (t) => t)) as Record<string, unknown>;
+    v1['schemaVersion'] = 1;
+    const keys = baselineKeys(JSON.stringify(v1));
+    const outcome = applyBaseline(unmarked(), keys);
+    expect(outcome).toEqual({ newViolations: 0, known: 7, fixed: [] });
+  });
+
   it('a new kind of violation still fails; keys gone from checks that ran are fixed', () => {
     const old = cleanReport();
     old.findings.push({ ...unmarked().findings[0]!, dedupeKey: 'tokens-count|POST /|tokens-length-mismatch' });

@@ -1,11 +1,16 @@
 /**
  * The JSON report (`report.json`): the contract others rely on (DESIGN.md). Its JSON Schema is
  * `report.schema.json` beside this file; bump `schemaVersion` on any incompatible change.
+ *
+ * Version 2: `target.api` may be `openai` (the OpenAI-compatible routes), and `limits` holds each
+ * API's own (feature switches such as `toolsSupported` on those routes). Baselines of version 1
+ * are read as before: a baseline needs only the findings' `dedupeKey` and `severity`, which have
+ * not changed.
  */
 import type { ApiName } from '../core/exchange.js';
 import type { Severity } from '../core/finding.js';
 
-export const REPORT_SCHEMA_VERSION = 1;
+export const REPORT_SCHEMA_VERSION = 2;
 
 export type CheckStatus = 'pass' | 'fail' | 'error' | 'skip';
 

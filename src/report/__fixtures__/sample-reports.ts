@@ -9,7 +9,7 @@ import type { ReportFinding, TgcReport } from '../report.js';
 export const HOSTILE = '<script>alert(1)</script><img src=x onerror="alert(2)"> ]]> </script> | `x` [link](http://evil.test) \u001b[31m';
 
 const base = (): Omit<TgcReport, 'checks' | 'findings' | 'summary'> => ({
-  schemaVersion: 1,
+  schemaVersion: 2,
   tool: { name: 'tgc', version: '0.1.0' },
   target: { url: 'http://127.0.0.1:8080', api: 'tgi', builtIn: false },
   seed: 42,
