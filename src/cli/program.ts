@@ -56,7 +56,7 @@ Examples:
     .command('run')
     .description('run the conformance checks against a live endpoint (or the built-in reference server)')
     .option('--url <url>', 'the server: with --api tgi its base URL; with --api hf the endpoint to POST to; with --api openai the base ending in /v1 (default: the built-in reference server)')
-    .addOption(new Option('--api <api>', 'which surface to test').choices([...API_NAMES]).default('tgi'))
+    .option('--api <api>', `which surface to test: ${API_NAMES.join(', ')}, or several of one server (tgi,openai)`, 'tgi')
     .option('--model <name>', 'with --api openai: the model field of every request (default: the first of GET /v1/models)')
     .option('--token <token>', 'sent as Authorization: Bearer <token> (default: $HF_TOKEN; with --api openai $OPENAI_API_KEY, then $HF_TOKEN); never written anywhere')
     .option('--auth-required', 'the server must reject a missing or wrong token (401 or 403)')

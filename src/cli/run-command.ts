@@ -7,7 +7,9 @@ import path from 'node:path';
 import cliProgress from 'cli-progress';
 import { formatExchangeLine } from '../engine/exchange-lines.js';
 import { DEFAULT_LIMITS, type TransportLimits } from '../transport/index.js';
-import { API_NAMES, apiByName } from '../apis/index.js';
+import { API_NAMES, apiByName, type ApiDriver } from '../apis/index.js';
+import type { ApiName, BaseExchangeView } from '../core/exchange.js';
+import { combineReports } from '../report/combine.js';
 import { RUN_DEFAULTS, type Api, type KnownServerLimits, type RunOptions } from '../engine/options.js';
 import { runConformance, TargetUnreachableError, type RunEvent } from '../engine/run.js';
 import { startReferenceServer } from '../reference/index.js';
@@ -58,12 +60,13 @@ export interface RawRunOptions {
 
 export async function runCommand(raw: RawRunOptions, io: CliIo, knownCheckIds: readonly string[]): Promise<number> {
   // The API's own variables (OPENAI_API_KEY, then HF_TOKEN, on the OpenAI-compatible routes).
-  const tokenEnv = apiByName(raw.api)?.driver?.tokenEnv ?? ['HF_TOKEN'];
+  const tokenEnv = [...new Set(apiNames(raw.api).flatMap((name) => apiByName(name)?.driver?.tokenEnv ?? ['HF_TOKEN']))];
   const token = raw.token ?? tokenEnv.map((name) => io.env[name]).find((v) => v !== undefined && v !== '');
   const scrub = createScrubber([token]);
   const out = (line: string): void => io.stdout(scrub(line));
   const formats = parseFormats(raw.format);
   const options = parseRunOptions(raw, token, knownCheckIds);
+  const surfaces = surfacesOf(raw.api);
   const reportDir = path.resolve(io.cwd, raw.reportDir);
   const baseline = raw.baseline !== undefined ? await readBaseline(raw.baseline, io.cwd) : undefined;
   const suppressions = raw.suppress !== undefined ? await readSuppressions(raw.suppress, io.cwd, knownCheckIds) : undefined;
@@ -78,10 +81,10 @@ export async function runCommand(raw: RawRunOptions, io: CliIo, knownCheckIds: r
     // The built-in server is tgc's own process: no need to be gentle with it.
     if (raw.rate === undefined) options.rate = 0;
     if (raw.concurrency === undefined) options.concurrency = 8;
-    const builtIn = apiByName(options.api)?.driver?.builtIn;
+    const builtIn = surfaces[0]?.builtIn;
     if (!builtIn) throw new TgcInputError(`--api ${options.api}: the built-in reference server does not serve it`);
     server = await startReferenceServer({ profile: builtIn.profile, host: '127.0.0.1', port: 0 });
-    options.url = builtIn.url(server.url);
+    options.url = surfaces.length > 1 ? server.url : builtIn.url(server.url);
     out(`tgc: no --url given: testing the built-in reference server at ${options.url}\n`);
   }
 
@@ -108,7 +111,15 @@ export async function runCommand(raw: RawRunOptions, io: CliIo, knownCheckIds: r
 
   let report: TgcReport;
   try {
-    report = await runConformance(options, { onEvent }, controller.signal, { builtIn: server !== undefined });
+    // Several surfaces of one server (--api tgi,openai): one run each, in order, one report.
+    const reports: TgcReport[] = [];
+    for (const surface of surfaces) {
+      if (controller.signal.aborted) break;
+      const url = surfaces.length > 1 ? surface.builtIn.url(options.url) : options.url;
+      reports.push(await runConformance({ ...options, api: surface.name, url }, { onEvent }, controller.signal, { builtIn: server !== undefined }));
+    }
+    report = combineReports(reports);
+    if (surfaces.length > 1) report.target.url = options.url;
   } catch (e) {
     progress.stop();
     if (e instanceof TargetUnreachableError) {
@@ -185,14 +196,12 @@ export function parseRunOptions(raw: RawRunOptions, token: string | undefined, k
     }
     url = parsed.toString();
   }
-  const api = apiByName(raw.api);
-  if (!api) throw new TgcInputError(`--api must be one of ${API_NAMES.join(', ')}, got "${raw.api}"`);
-  if (!api.driver) {
-    throw new TgcInputError(`--api ${raw.api}: tgc run does not drive ${api.title} yet; tgc validate judges its recordings`);
-  }
-  if (url !== '') {
+  const surfaces = surfacesOf(raw.api);
+  const [api] = surfaces;
+  if (url !== '' && api) {
     try {
-      url = api.driver.normaliseUrl(url);
+      // One surface: its own URL (the base ending in /v1 for openai); several: the server's base.
+      url = surfaces.length === 1 ? api.driver.normaliseUrl(url) : url.replace(/\/+$/, '');
     } catch (e) {
       throw new TgcInputError(`--url: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -229,7 +238,7 @@ export function parseRunOptions(raw: RawRunOptions, token: string | undefined, k
   if (raw.grammar === false) serverLimits.grammarSupported = false;
   return {
     url,
-    api: raw.api as Api,
+    api: (api?.name ?? raw.api) as Api,
     ...(raw.model !== undefined ? { model: raw.model } : {}),
     ...(token !== undefined && token !== '' ? { token } : {}),
     authRequired: raw.authRequired === true,
@@ -344,4 +353,36 @@ function createProgress(io: CliIo, out: (line: string) => void): Progress {
     },
     stop() {},
   };
+}
+
+function apiNames(list: string): string[] {
+  return list.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+interface Surface {
+  name: ApiName;
+  driver: ApiDriver<BaseExchangeView>;
+  builtIn: ApiDriver<BaseExchangeView>['builtIn'];
+}
+
+/**
+ * The surfaces `--api` names (`tgi,openai`: both of one TGI server). Several must be served by
+ * one server: the same reference profile, each at its path under the server's base URL.
+ */
+function surfacesOf(list: string): Surface[] {
+  const names = apiNames(list);
+  if (names.length === 0) throw new TgcInputError(`--api must name one of ${API_NAMES.join(', ')}`);
+  const out: Surface[] = [];
+  for (const name of names) {
+    const api = apiByName(name);
+    if (!api) throw new TgcInputError(`--api must be one of ${API_NAMES.join(', ')} (or several, comma-separated), got "${name}"`);
+    if (!api.driver) throw new TgcInputError(`--api ${name}: tgc run does not drive ${api.title}; tgc validate judges its recordings`);
+    if (out.some((s) => s.name === api.name)) throw new TgcInputError(`--api names ${name} twice`);
+    out.push({ name: api.name, driver: api.driver, builtIn: api.driver.builtIn });
+  }
+  const profiles = new Set(out.map((s) => s.builtIn.profile));
+  if (out.length > 1 && profiles.size > 1) {
+    throw new TgcInputError(`--api ${list}: these surfaces are not served by one server (TGI serves tgi and openai together)`);
+  }
+  return out;
 }

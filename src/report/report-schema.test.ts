@@ -45,7 +45,7 @@ const OBJECTS: [string, string, { required: string[]; optional: string[] }][] = 
     ['fixed', 'suppressions'],
   )],
   ['tool', '/properties/tool', keysOf<TgcReport['tool']>()(['name', 'version'], [])],
-  ['target', '/properties/target', keysOf<TgcReport['target']>()(['url', 'api', 'builtIn'], [])],
+  ['target', '/properties/target', keysOf<TgcReport['target']>()(['url', 'api', 'builtIn'], ['apis'])],
   ['limits[*]', '/properties/limits/additionalProperties', keysOf<TgcReport['limits'][string]>()(['value', 'source'], [])],
   ['summary', '/properties/summary', keysOf<TgcReport['summary']>()(['checks', 'cases', 'requests', 'violations', 'warnings', 'known', 'skippedCases'], ['suppressed'])],
   ['skipped[*]', '/properties/skipped/items', keysOf<TgcReport['skipped'][number]>()(['case', 'reason'], [])],

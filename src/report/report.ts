@@ -74,7 +74,11 @@ export interface ReportCheck {
 export interface TgcReport {
   schemaVersion: typeof REPORT_SCHEMA_VERSION;
   tool: { name: 'tgc'; version: string };
-  target: { url: string; api: ApiName; builtIn: boolean };
+  /**
+   * The target. `api` is the surface tested; a run of several (`--api tgi,openai`) names the
+   * first there and all of them in `apis`, and its `url` is the server's base URL.
+   */
+  target: { url: string; api: ApiName; builtIn: boolean; apis?: ApiName[] };
   seed: number;
   startedAt: string;
   durationMs: number;
