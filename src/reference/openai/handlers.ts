@@ -396,7 +396,10 @@ async function* runChoice(plan: OpenAIPlan, cp: ChoicePlan, opts: InferenceOptio
     const final = finish !== null;
     {
       let args = raw.startsWith(prefix) ? raw.slice(prefix.length) : raw.length < prefix.length ? '' : raw;
-      if (final ? finish !== 'length' && args.endsWith('}') : args.endsWith('}')) args = args.slice(0, -1);
+      // The wrapper's closing brace is held back while the call goes on, and dropped at its end:
+      // also when `length` cut the generation exactly after it (the wrapper parses whole).
+      const whole = final && args.endsWith('}') && (finish !== 'length' || parseJson(raw).ok);
+      if (final ? whole : args.endsWith('}')) args = args.slice(0, -1);
       const fragment = args.slice(emitted);
       emitted = Math.max(emitted, args.length);
       const call = first ? { id: callId, name: toolName, arguments: '' } : null;

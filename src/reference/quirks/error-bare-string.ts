@@ -8,4 +8,11 @@ export const errorBareString = defineQuirk(hooks, {
   server: 'the servers behind autogen PR #757 and tensorzero #5445',
   source: 'openai-behavior.md §4.11: autogen PR #757 (error.get("code") crashed), tensorzero #5445',
   verdict: { severity: 'warning', check: 'openai-error-body' },
+  clients: {
+    'openai-node 6.30.1 (create)': { outcome: 'works' },
+    'openai-node 6.30.1 (stream)': { outcome: 'works' },
+    'openai-node 6.30.1 (.stream() helper)': { outcome: 'works' },
+    '@huggingface/inference 4.13.16 (chatCompletion)': { outcome: 'works' },
+    '@huggingface/inference 4.13.16 (chatCompletionStream)': { outcome: 'works' },
+  },
 });

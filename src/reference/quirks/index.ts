@@ -37,4 +37,5 @@ export function findQuirk(name: string): Quirk | undefined {
 }
 
 export { defineQuirk } from './quirk.js';
-export type { Quirk, QuirkClientOutcome, QuirkVerdict } from './quirk.js';
+export { QUIRK_CLIENTS } from './quirk.js';
+export type { Quirk, QuirkClient, QuirkClientOutcome, QuirkVerdict } from './quirk.js';

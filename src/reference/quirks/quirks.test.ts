@@ -10,7 +10,7 @@ import { apiByName } from '../../apis/index.js';
 import type { Finding } from '../../core/finding.js';
 import { findFault } from '../faults/index.js';
 import { FAITHFUL, judge, nativeChanges, runHooks, summary } from './__fixtures__/faithful.js';
-import { findQuirk, quirks } from './index.js';
+import { findQuirk, QUIRK_CLIENTS, quirks } from './index.js';
 import type { Quirk } from './quirk.js';
 
 const NAMES = [
@@ -47,14 +47,19 @@ function verdictOf(findings: readonly Finding[]): { severity: 'violation' | 'war
 }
 
 describe('quirks', () => {
-  it('lists the ten quirks, each findable, with its server, source and verdict, for --api openai', () => {
+  it('lists the ten quirks, each findable, with its server, source, verdict and clients, for --api openai', () => {
     expect(quirks.map((q) => q.name)).toEqual(NAMES);
     for (const q of quirks) {
       expect(findQuirk(q.name), q.name).toBe(q);
       expect(q.server.length, q.name).toBeGreaterThan(3);
       expect(q.source.length, q.name).toBeGreaterThan(10);
       expect(q.description, q.name).not.toContain('\n');
-      expect(q.clients, q.name).toEqual({});
+      // Observed by clients.e2e.test.ts, which holds them true.
+      expect(Object.keys(q.clients), q.name).toEqual([...QUIRK_CLIENTS]);
+      for (const o of Object.values(q.clients)) {
+        expect(['works', 'misreads', 'throws', 'hangs'], q.name).toContain(o.outcome);
+        expect(o.outcome === 'works' ? o.detail === undefined : (o.detail ?? '').length > 0, `${q.name}: ${JSON.stringify(o)}`).toBe(true);
+      }
       expect(q.runOptions?.api, q.name).toBe('openai');
       if (q.verdict !== null) expect(checkOrder, q.name).toContain(q.verdict.check);
       expect(q.detectedBy, q.name).toBe(q.verdict?.severity === 'violation' ? q.verdict.check : undefined);

@@ -15,5 +15,12 @@ export const tgi33 = defineQuirk(
     server: 'TGI 3.3.7',
     source: 'openai-behavior.md §3: huggingface/text-generation-inference router/src/{server,chat,lib}.rs @ db931fcf; §4.13 (TGI #1782)',
     verdict: { severity: 'violation', check: 'openai-finish-reason' },
+    clients: {
+      'openai-node 6.30.1 (create)': { outcome: 'misreads', detail: 'id ""; finish_reason "stop_sequence" passed through (outside the enum); content ends with the stop text' },
+      'openai-node 6.30.1 (stream)': { outcome: 'misreads', detail: 'id ""; finish_reason "stop_sequence" passed through (outside the enum); content ends with the stop text' },
+      'openai-node 6.30.1 (.stream() helper)': { outcome: 'misreads', detail: 'id ""; finish_reason "stop" (conformant: "tool_calls")' },
+      '@huggingface/inference 4.13.16 (chatCompletion)': { outcome: 'misreads', detail: 'id ""; finish_reason "stop_sequence" passed through (outside the enum); content ends with the stop text' },
+      '@huggingface/inference 4.13.16 (chatCompletionStream)': { outcome: 'misreads', detail: 'id ""; finish_reason "stop_sequence" passed through (outside the enum); content ends with the stop text' },
+    },
   },
 );
