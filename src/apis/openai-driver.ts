@@ -11,6 +11,8 @@ import type { Limits, Reproduces, ShrinkResult } from './types.js';
 
 /** The features a server may not serve, all assumed served until a 4xx names one. */
 export const OPENAI_DEFAULT_LIMITS: Readonly<Limits> = {
+  /** TGI builds both `tools` and `response_format` on its grammar support, which may be off. */
+  grammarSupported: true,
   nSupported: true,
   toolsSupported: true,
   responseFormatSupported: true,
@@ -26,6 +28,7 @@ export const OPENAI_DEFAULT_LIMITS: Readonly<Limits> = {
  * name alone (a validation error about its value) teaches nothing.
  */
 const REFUSALS: readonly { limit: string; feature: string; pattern: RegExp }[] = [
+  { limit: 'grammarSupported', feature: '`tools` and `response_format` (grammar support)', pattern: /grammar is not supported|grammar support (?:is )?disabled/i },
   { limit: 'nSupported', feature: '`n` > 1', pattern: /(?:\bn\b|`n`)\s*(?:>|must be 1|must be equal to 1|=\s*1 only|is not supported|not supported|unsupported|only 1)|only n\s*=\s*1|multiple choices/i },
   { limit: 'imagesSupported', feature: 'image content parts', pattern: /image[_ ]?(?:url|part|input|content)?s?\b.*(?:not supported|unsupported|not allowed|disabled)|(?:not supported|unsupported).*\bimage/i },
   { limit: 'schemaKeywordsSupported', feature: 'a JSON-Schema keyword', pattern: /(?:keyword|schema feature|json schema).*(?:not supported|unsupported)|(?:not supported|unsupported).*(?:keyword|json schema)/i },

@@ -30,8 +30,8 @@ function featuresOf(limits: Readonly<Limits>): Partial<OpenAIFeatures> {
   const off = (name: string): boolean => limits[name] === false;
   return {
     ...(off('nSupported') ? { n: false } : {}),
-    ...(off('toolsSupported') || off('schemaKeywordsSupported') ? { tools: false } : {}),
-    ...(off('responseFormatSupported') || off('schemaKeywordsSupported') ? { responseFormat: false } : {}),
+    ...(off('toolsSupported') || off('schemaKeywordsSupported') || off('grammarSupported') ? { tools: false } : {}),
+    ...(off('responseFormatSupported') || off('schemaKeywordsSupported') || off('grammarSupported') ? { responseFormat: false } : {}),
     ...(off('logprobsSupported') ? { logprobs: false } : {}),
     ...(off('imagesSupported') ? { images: false } : {}),
   };

@@ -32,15 +32,27 @@ describe.skipIf(!existsSync(BIN))('tgc run --api openai', () => {
     let faithful: MockProcess;
     let faulty: MockProcess;
     let quirky: MockProcess;
+    let noGrammar: MockProcess;
     beforeAll(async () => {
-      [faithful, faulty, quirky] = await Promise.all([
+      [faithful, faulty, quirky, noGrammar] = await Promise.all([
         startMock(),
         startMock(['--fault', 'openai-finish-reason-eos-token']),
         startMock(['--quirk', 'tgi-2.0.1']),
+        startMock(['--no-grammar']),
       ]);
     });
     afterAll(async () => {
-      await Promise.all([faithful?.stop(), faulty?.stop(), quirky?.stop()]);
+      await Promise.all([faithful?.stop(), faulty?.stop(), quirky?.stop(), noGrammar?.stop()]);
+    });
+
+    it('a server without grammar support refuses tools and response_format: learned, retested without, one warning, exit 0', async () => {
+      const dir = path.join(tmp, 'no-grammar');
+      const r = await tgc(['run', '--api', 'openai', '--url', `${noGrammar.url}/v1`, '--seed', '2', '--report-dir', dir, ...quick]);
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      const report = readReport(dir);
+      expect(report.limits['grammarSupported']).toEqual({ value: false, source: 'learned' });
+      expect(report.findings.map((f) => `${f.severity} ${f.check} ${f.kind}`)).toEqual(['warning openai-request-rejection feature-refused:grammarSupported']);
+      expect(report.summary.skippedCases).toBeGreaterThan(0);
     });
 
     it('a faithful server: exit 0; the model comes from GET /v1/models, the token from OPENAI_API_KEY', async () => {

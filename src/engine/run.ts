@@ -284,11 +284,16 @@ async function sendCases(run: Run, cases: readonly Case[]): Promise<Judged[]> {
       }
       // A rejection that teaches a limit: learn it, redraw, retest (verdict-policy item 5).
       const learned = current.expectation.outcome === 'accept' && j.view ? run.driver.learnLimit(j.view) : undefined;
-      if (learned && current.redraw && attempt < MAX_RETRIES) {
+      if (learned && attempt < MAX_RETRIES) {
         if (learned.finding && run.sources[learned.name]?.source !== 'learned') run.learnedFindings.push({ finding: learned.finding, sent });
         setLimit(run, learned.name, learned.value, 'learned');
-        current = { ...current, body: current.redraw(run.limits as unknown as KnownServerLimits) };
-        continue;
+        if (current.redraw) {
+          current = { ...current, body: current.redraw(run.limits as unknown as KnownServerLimits) };
+          continue;
+        }
+        // A case made for what the server just said it does not serve: nothing to retest it with.
+        run.skipped.push({ case: current.expectation.label ?? `case ${c.id}`, reason: `the server stated a limit tgc did not know (${learned.name} = ${String(learned.value)}): learned, not judged` });
+        return;
       }
       judged.push(j);
       done++;
