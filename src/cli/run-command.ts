@@ -24,6 +24,9 @@ import { makeDirectory } from './make-directory.js';
 import type { CliIo } from './io.js';
 
 
+/** How much recorded text waits in memory before it is appended to the --record file. */
+const RECORD_FLUSH_CHARS = 4 * 1024 * 1024;
+
 export interface RawRunOptions {
   url?: string;
   api: string;
@@ -96,12 +99,17 @@ export async function runCommand(raw: RawRunOptions, io: CliIo, knownCheckIds: r
   });
   const progress = createProgress(io, out);
   const records: string[] = [];
+  let recordBytes = 0;
   let flushing = Promise.resolve();
   const onEvent = (e: RunEvent): void => {
     if (e.type === 'exchange' && recordFile) {
-      records.push(scrub(formatExchangeLine(e.exchange)));
-      if (records.length >= 50) {
+      const line = scrub(formatExchangeLine(e.exchange));
+      records.push(line);
+      recordBytes += line.length;
+      // Flushed by count or size: a server that floods must not fill tgc's memory with lines.
+      if (records.length >= 50 || recordBytes >= RECORD_FLUSH_CHARS) {
         const chunk = `${records.splice(0).join('\n')}\n`;
+        recordBytes = 0;
         flushing = flushing.then(() => appendFile(recordFile, chunk));
       }
       return;

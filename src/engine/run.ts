@@ -49,6 +49,8 @@ interface Sent {
   requestText?: string;
   requestHeaders: Record<string, string>;
   url: string;
+  /** Once judged (see `compact`): the bounded excerpt of the body, which is then let go. */
+  excerpt?: { text?: string; stream: boolean };
 }
 
 interface Judged {
@@ -295,6 +297,7 @@ async function sendCases(run: Run, cases: readonly Case[]): Promise<Judged[]> {
         run.skipped.push({ case: current.expectation.label ?? `case ${c.id}`, reason: `the server stated a limit tgc did not know (${learned.name} = ${String(learned.value)}): learned, not judged` });
         return;
       }
+      compact(j);
       judged.push(j);
       done++;
       violations += j.findings.filter((f) => f.severity === 'violation').length;
@@ -538,7 +541,7 @@ function toReportFinding(
   out.response = {
     ...(r.status !== undefined ? { status: r.status } : {}),
     ...(r.headers ? { headers: r.headers } : {}),
-    ...(r.stream ? { excerpt: bounded(r.stream.raw) } : r.bodyText !== undefined ? { excerpt: bounded(r.bodyText) } : {}),
+    ...excerptOf(sent),
     ...(r.failure ? { failure: `${r.failure.kind}: ${r.failure.message}` } : {}),
   };
   if (!extra.scenario) {
@@ -551,10 +554,38 @@ function toReportFinding(
       tokenVar,
       ...(auth === 'wrong' ? { wrongToken: WRONG_TOKEN } : {}),
       ...(sent.requestText !== undefined ? { body: sent.requestText } : {}),
-      stream: r.stream !== undefined,
+      stream: sent.excerpt?.stream ?? r.stream !== undefined,
     });
   }
   return out;
+}
+
+/**
+ * Lets a judged case's bodies go, keeping what the report needs: its findings, the request, the
+ * status, headers and timings, and a bounded excerpt. A run of many cases, or against a server
+ * that floods, then holds a few kilobytes per case instead of every body it read.
+ */
+function compact(j: Judged): void {
+  delete j.view;
+  const sent = j.sent;
+  const r = sent.result;
+  sent.excerpt = {
+    stream: r.stream !== undefined,
+    ...(r.stream ? { text: bounded(r.stream.raw) } : r.bodyText !== undefined ? { text: bounded(r.bodyText) } : {}),
+  };
+  delete r.stream;
+  delete r.bodyText;
+  if (r.timings.eventMs.length > 1) r.timings.eventMs = r.timings.eventMs.slice(0, 1);
+  if (sent.exchange) {
+    const { stream: _s, response: _r, responseText: _t, timings: _timings, ...light } = sent.exchange;
+    sent.exchange = light;
+  }
+}
+
+function excerptOf(sent: Sent): { excerpt?: string } {
+  if (sent.excerpt) return sent.excerpt.text !== undefined ? { excerpt: sent.excerpt.text } : {};
+  const r = sent.result;
+  return r.stream ? { excerpt: bounded(r.stream.raw) } : r.bodyText !== undefined ? { excerpt: bounded(r.bodyText) } : {};
 }
 
 function bounded(text: string): string {

@@ -69,6 +69,11 @@ export async function goldenReport(run: GoldenRun): Promise<unknown> {
 function normalise(report: TgcReport, url: string): unknown {
   const v1: Record<string, unknown> = {};
   for (const k of V1_KEYS) v1[k] = (report as unknown as Record<string, unknown>)[k];
+  // stream-incremental judges when tokens arrive: on a loaded machine the reference server's
+  // tokens may come too fast to judge (skip) or not (pass). Its row is timing, not the seed's.
+  v1['checks'] = report.checks.map((c) =>
+    c.id === 'stream-incremental' && c.violations === 0 ? { id: c.id, severity: c.severity, title: c.title, violations: 0, warnings: c.warnings, timing: true } : c,
+  );
   v1['findings'] = report.findings.map((f) => ({
     check: f.check,
     severity: f.severity,
