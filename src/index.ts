@@ -124,3 +124,7 @@ export type { ValidGenerateRequestConstraints } from './arbitraries/valid-genera
 export { validGenerateRequest } from './arbitraries/valid-generate-request.js';
 export { parameterValue } from './arbitraries/parameter-value.js';
 export { parameterBoundaries } from './arbitraries/parameter-boundaries.js';
+
+// The compatibility matrix of several servers (`tgc matrix`)
+export { buildMatrix, matrixWriters } from './matrix/index.js';
+export type { TgcMatrix } from './matrix/index.js';
