@@ -39,8 +39,9 @@ export default defineConfig({
           name: 'suites',
           include: ['suites/**/*.test.ts'],
           exclude: ['suites/**/*.e2e.test.ts'],
+          // One conformance run per process (TGC_SHARD: a slice of it); one file per check family.
+          globalSetup: ['suites/global-setup.ts'],
           testTimeout: 30_000,
-          // One conformance run in beforeAll: a slow server needs minutes.
           hookTimeout: 900_000,
         },
       },

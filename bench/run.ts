@@ -4,7 +4,7 @@
  * stdout (progress on stderr) and writes reports/bench.json. See docs/performance.md.
  *
  * Environment (for quicker runs while working on the bench; the defaults are the benchmark):
- *   BENCH_ONLY=validation,stream,runner,runnerOpenai,scaling  which benchmarks to run
+ *   BENCH_ONLY=validation,stream,runner,runnerOpenai,scaling,proxy  which benchmarks to run
  *   BENCH_ROUNDS=3                               alternated rounds per ratio
  *   BENCH_VALIDATION_MB=100  BENCH_STREAM_EVENTS=1000000  BENCH_RUNNER_EXAMPLES=100
  *   BENCH_RUNNER_SECONDS=5   BENCH_SCALING_SIZES=100,1000,10000  BENCH_FIXTURES=../shared/fixtures
@@ -14,12 +14,13 @@ import path from 'node:path';
 import { hasGc, log, machine, ROOT, round, versions } from './lib.js';
 import { benchRunner, benchRunnerOpenAI, RUNNER_TARGET } from './runner.js';
 import { benchScaling, SCALING_TARGET } from './scaling.js';
+import { benchProxy, PROXY_FIRST_BYTE_TARGET_MS, PROXY_RATIO_TARGET } from './proxy.js';
 import { benchStream, STREAM_HEAP_TARGET_MB, STREAM_RATIO_TARGET } from './stream.js';
 import { benchValidation, VALIDATION_TARGET } from './validation.js';
 
 type Result = Record<string, unknown> & { ratio?: number | null; skipped?: string };
 
-const ALL = ['validation', 'stream', 'runner', 'runnerOpenai', 'scaling'] as const;
+const ALL = ['validation', 'stream', 'runner', 'runnerOpenai', 'scaling', 'proxy'] as const;
 type Name = (typeof ALL)[number];
 
 function selected(): Name[] {
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
     runner: () => benchRunner('tgi'),
     runnerOpenai: benchRunnerOpenAI,
     scaling: benchScaling,
+    proxy: benchProxy,
   };
   for (const name of selected()) {
     const t0 = Date.now();
@@ -59,6 +61,7 @@ async function main(): Promise<void> {
     runner: results.runner ?? { ratio: null, skipped: 'not selected (BENCH_ONLY)' },
     runnerOpenai: results.runnerOpenai ?? { ratio: null, skipped: 'not selected (BENCH_ONLY)' },
     scaling: results.scaling ?? { ratio: null, skipped: 'not selected (BENCH_ONLY)' },
+    proxy: results.proxy ?? { ratio: null, firstByteAddedMs: null, skipped: 'not selected (BENCH_ONLY)' },
     meta: {
       command: 'npm run bench',
       startedAt: new Date(started).toISOString(),
@@ -76,7 +79,7 @@ async function main(): Promise<void> {
   process.stdout.write(`\nwrote ${path.relative(process.cwd(), out) || out} (${bench.meta.totalSeconds} s)\n`);
 }
 
-function table(b: { validation: Result; stream: Result; runner: Result; runnerOpenai: Result; scaling: Result; meta: { machine: { node: string; cpus: number; cpuModel: string; loadAverage1m: number } } }): string {
+function table(b: { validation: Result; stream: Result; runner: Result; runnerOpenai: Result; scaling: Result; proxy: Result; meta: { machine: { node: string; cpus: number; cpuModel: string; loadAverage1m: number } } }): string {
   const rows: [string, string, string, string][] = [];
   const fmt = (v: unknown): string => (typeof v === 'number' ? String(v) : 'n/a');
   const met = (r: Result, ok: boolean | undefined): string => (r.skipped ? `skipped: ${r.skipped}` : ok ? 'yes' : 'no');
@@ -91,6 +94,9 @@ function table(b: { validation: Result; stream: Result; runner: Result; runnerOp
   rows.push(['runnerOpenai.ratio (tgc run --api openai req/s ÷ autocannon on /v1/chat/completions)', fmt(ro.ratio), `≥ ${RUNNER_TARGET}`, met(ro, typeof ro.ratio === 'number' && ro.ratio >= RUNNER_TARGET)]);
   const c = b.scaling;
   rows.push(['scaling.ratio (marginal engine CPU/case 1k→10k ÷ 100→1k)', fmt(c.ratio), `≤ ${SCALING_TARGET}`, met(c, typeof c.ratio === 'number' && c.ratio <= SCALING_TARGET)]);
+  const p = b.proxy;
+  rows.push(['proxy.ratio (req/s through tgc proxy, judging included ÷ direct, same mix and mock)', fmt(p.ratio), `≥ ${PROXY_RATIO_TARGET}`, met(p, typeof p.ratio === 'number' && p.ratio >= PROXY_RATIO_TARGET)]);
+  rows.push(["proxy.firstByteAddedMs (a stream's first byte, median)", fmt(p['firstByteAddedMs']), `≤ ${PROXY_FIRST_BYTE_TARGET_MS}`, met(p, typeof p['firstByteAddedMs'] === 'number' && p['firstByteAddedMs'] <= PROXY_FIRST_BYTE_TARGET_MS)]);
   const lines = ['| metric | value | target | met? |', '|---|---|---|---|', ...rows.map((row) => `| ${row.join(' | ')} |`)];
   const details: string[] = [];
   const vt = v['throughputMBps'] as { baseline: number; tgc: number } | undefined;
@@ -103,6 +109,9 @@ function table(b: { validation: Result; stream: Result; runner: Result; runnerOp
   if (ro2) details.push(`runner (OpenAI-compatible routes): tgc ${ro2.tgc} req/s; autocannon fixed chat request ${ro2.autocannonFixed} req/s; autocannon replaying tgc's request mix ${ro2.autocannonMix} req/s (ratio ${fmt(ro['mixRatio'])})`);
   const cm = c['marginalMsPerCase'] as { wall: Record<string, number>; engineCpu: Record<string, number> } | undefined;
   if (cm) details.push(`scaling: marginal ms/case engine CPU ${JSON.stringify(cm.engineCpu)}, wall ${JSON.stringify(cm.wall)} (wall-time ratio ${fmt(c['wallRatio'])})`);
+  const pr = p['requestsPerSecond'] as { direct: number; proxy: number } | undefined;
+  const pf = p['firstByteMs'] as { direct: number; proxy: number } | undefined;
+  if (pr && pf) details.push(`proxy: direct ${pr.direct} req/s, through the proxy ${pr.proxy} req/s (proxy CPU ${fmt(p['proxyCpuMsPerRequest'])} ms/request); a stream's first byte ${pf.direct} ms direct, ${pf.proxy} ms through the proxy`);
   const m = b.meta.machine;
   details.push(`machine: Node ${m.node}, ${m.cpus} × ${m.cpuModel}, load average ${m.loadAverage1m} at the end`);
   return `${lines.join('\n')}\n\n${details.map((d) => `- ${d}`).join('\n')}\n`;

@@ -98,7 +98,7 @@ export { openaiChecks, openaiScenarioChecks } from './checks/openai/index.js';
 export { formatExchangeLine, parseExchangeLine } from './engine/exchange-lines.js';
 
 // The conformance engine, as `tgc run` and the vitest suites drive it
-export type { Api, KnownServerLimits, RunOptions } from './engine/options.js';
+export type { Api, KnownServerLimits, RunOptions, ShardSpec } from './engine/options.js';
 export { RUN_DEFAULTS, TGI_DEFAULT_LIMITS } from './engine/options.js';
 export type { RunEvent, RunHooks } from './engine/run.js';
 export { runConformance, TargetUnreachableError } from './engine/run.js';
@@ -108,7 +108,8 @@ export { scenarioChecks } from './checks/index.js';
 export type { ScenarioCheck } from './checks/check.js';
 
 // Reports
-export type { ReportCheck, ReportFinding, TgcReport } from './report/report.js';
+export type { ReportCheck, ReportFinding, ReportRunOptions, ReportShard, ReportShardSurface, TgcReport } from './report/report.js';
+export { MergeRefused, mergeShardReports } from './report/merge.js';
 export { failingViolations, REPORT_SCHEMA_VERSION } from './report/report.js';
 export type { BuiltinReporter } from './report/index.js';
 export { reporters, reportFileNames } from './report/index.js';

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, ROOT, startMock, type MockProcess } from '../src/cli/__fixtures__/tgc-process.js';
+import { BIN, ROOT, startMock, tgc, type MockProcess } from '../src/cli/__fixtures__/tgc-process.js';
 import { findAll, parseXml } from '../src/report/__fixtures__/parse-xml.js';
 import { reportSchemaErrors } from '../src/report/__fixtures__/report-schema.js';
 import type { TgcReport } from '../src/report/report.js';
@@ -28,12 +28,12 @@ interface JsonResults {
   testResults: { assertionResults: { title: string; status: string; failureMessages: string[] }[] }[];
 }
 
-function runSuites(env: Record<string, string>, dir: string): Promise<SuitesRun> {
+function runSuites(env: Record<string, string>, dir: string, args: readonly string[] = []): Promise<SuitesRun> {
   const out = path.join(dir, 'vitest.json');
   // The child reads only what we give it: no TGC_* or VITEST* variables leak from this process.
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TGC_') && !k.startsWith('VITEST')));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [VITEST, 'run', '--project', 'suites', '--reporter=json', `--outputFile=${out}`], {
+    const child = spawn(process.execPath, [VITEST, 'run', '--project', 'suites', '--reporter=json', `--outputFile=${out}`, ...args], {
       cwd: ROOT,
       env: { ...base, TGC_MAX_EXAMPLES: '4', TGC_RATE: '0', TGC_SEED: '1', ...env },
     });
@@ -65,14 +65,21 @@ describe.skipIf(!existsSync(BIN))('npm run suites against tgc mock', () => {
   const reportDir = path.join(tmp, 'faulty-reports');
   let good: MockProcess;
   let faulty: MockProcess;
+  const shardDir = (i: number): string => path.join(tmp, `shard-${i}-reports`);
   let pass: SuitesRun;
   let fail: SuitesRun;
+  let shards: SuitesRun[];
 
   beforeAll(async () => {
     [good, faulty] = await Promise.all([startMock(), startMock(['--fault', 'generated-tokens-off-by-one'])]);
-    [pass, fail] = await Promise.all([
+    // Two CI machines: vitest spreads the family files, TGC_SHARD the requests of the run.
+    const shard = (i: number): Promise<SuitesRun> =>
+      runSuites({ TGC_URL: faulty.url, TGC_SHARD: `${i}/2`, TGC_REPORT_DIR: shardDir(i) }, path.join(tmp, `shard-${i}`), [`--shard=${i}/2`]);
+    [pass, fail, ...shards] = await Promise.all([
       runSuites({ TGC_URL: good.url }, path.join(tmp, 'pass')),
       runSuites({ TGC_URL: faulty.url, TGC_REPORT_DIR: reportDir }, path.join(tmp, 'fail')),
+      shard(1),
+      shard(2),
     ]);
   }, 120_000);
 
@@ -109,6 +116,20 @@ describe.skipIf(!existsSync(BIN))('npm run suites against tgc mock', () => {
     expect(failed.map((t) => t.attributes['name'])).toEqual(expect.arrayContaining(['tokens-count']));
     expect(readFileSync(path.join(reportDir, 'report.md'), 'utf8')).toMatch(/^# tgc conformance report: violations found/);
     expect(readFileSync(path.join(reportDir, 'report.html'), 'utf8')).toContain('<tr data-check="tokens-count" data-status="fail">');
+  });
+
+  it('spreads over vitest --shard and TGC_SHARD: each shard leaves a report, tgc merge joins them into the whole run\'s verdict', async () => {
+    // Every family file ran on one of the two machines: one test per check in all.
+    const titles = shards.flatMap((run) => [...run.tests.keys()]);
+    expect([...titles].sort()).toEqual([...ALL_CHECK_IDS].sort());
+    const merged = await tgc(['merge', path.join(shardDir(1), 'report.json'), path.join(shardDir(2), 'report.json'), '--out', path.join(tmp, 'merged')]);
+    expect(merged.code, merged.stderr).toBe(1);
+    const report = JSON.parse(readFileSync(path.join(tmp, 'merged', 'report.json'), 'utf8')) as TgcReport;
+    const whole = JSON.parse(readFileSync(path.join(reportDir, 'report.json'), 'utf8')) as TgcReport;
+    expect(reportSchemaErrors(report)).toEqual([]);
+    expect(report.summary.cases).toBe(whole.summary.cases);
+    expect(report.checks.find((c) => c.id === 'tokens-count')).toMatchObject({ status: 'fail', violations: whole.checks.find((c) => c.id === 'tokens-count')?.violations });
+    expect(new Set(report.findings.map((f) => f.dedupeKey))).toEqual(new Set(whole.findings.map((f) => f.dedupeKey)));
   });
 
   it('passes against the faulty server once its report is the baseline (TGC_BASELINE)', async () => {

@@ -15,12 +15,13 @@
  * | `TGC_BASELINE` | an earlier report.json: its violations do not fail | none |
  * | `TGC_SUPPRESS` | a suppressions file (check, route?, reason) | none |
  * | `TGC_REPORT_DIR` | also write report.json, junit.xml, report.md, report.html there | none |
+ * | `TGC_SHARD` | `I/N`: run the I-th of N slices of the plan, as `tgc run --shard` (needs `TGC_SEED`); `tgc merge` joins the shards' reports | the whole plan |
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { apiByName } from '../src/apis/index.js';
 import { allChecks, scenarioChecks } from '../src/checks/index.js';
-import { RUN_DEFAULTS, type RunOptions } from '../src/engine/options.js';
+import { RUN_DEFAULTS, type RunOptions, type ShardSpec } from '../src/engine/options.js';
 import { runConformance } from '../src/engine/run.js';
 import { startReferenceServer } from '../src/reference/index.js';
 import { applyBaseline, baselineKeys } from '../src/report/baseline.js';
@@ -55,6 +56,7 @@ export function suiteTargetFromEnv(env: Env, cwd: string = process.cwd()): Suite
   const token = env['HF_TOKEN'] || undefined;
   const checks = ids(env, 'TGC_CHECKS');
   const exclude = ids(env, 'TGC_EXCLUDE_CHECKS');
+  const shard = shardOf(env);
   const options: RunOptions = {
     url: builtIn ? '' : declaration.driver.normaliseUrl(url),
     api: declaration.name,
@@ -71,13 +73,14 @@ export function suiteTargetFromEnv(env: Env, cwd: string = process.cwd()): Suite
     maxRequests: int(env, 'TGC_MAX_REQUESTS', RUN_DEFAULTS.maxRequests, 1),
     limits: { ...DEFAULT_LIMITS, timeoutMs: int(env, 'TGC_TIMEOUT_MS', DEFAULT_LIMITS.timeoutMs, 1) },
     serverLimits: {},
+    ...(shard ? { shard } : {}),
   };
   const baseline = file(env, 'TGC_BASELINE', cwd, baselineKeys);
   const suppressions = file(env, 'TGC_SUPPRESS', cwd, (text) => parseSuppressions(text, ALL_CHECK_IDS));
   const reportDir = env['TGC_REPORT_DIR'] ? path.resolve(cwd, env['TGC_REPORT_DIR']) : undefined;
 
   return {
-    description: builtIn ? `the reference server (api ${api})` : `${options.url} (api ${api})`,
+    description: `${builtIn ? `the reference server (api ${api})` : `${options.url} (api ${api})`}${shard ? `, shard ${shard.index}/${shard.count}` : ''}`,
     checkIds: ALL_CHECK_IDS.filter((id) => (checks.length === 0 || checks.includes(id)) && !exclude.includes(id)),
     async run(signal) {
       const builtInServer = apiByName(api)?.driver?.builtIn;
@@ -99,6 +102,18 @@ export function suiteTargetFromEnv(env: Env, cwd: string = process.cwd()): Suite
 function writeReports(report: TgcReport, dir: string, scrub: (text: string) => string): void {
   mkdirSync(dir, { recursive: true });
   for (const name of BUILTIN_REPORTERS) writeFileSync(path.join(dir, reportFileNames[name]), scrub(reporters[name](report)));
+}
+
+/** `TGC_SHARD=I/N`, as `tgc run --shard I/N`: every shard must plan the same cases, so TGC_SEED is required. */
+function shardOf(env: Env): ShardSpec | undefined {
+  const raw = env['TGC_SHARD'];
+  if (raw === undefined || raw === '') return undefined;
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(raw);
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (!m || count < 1 || index < 1 || index > count) throw new Error(`TGC_SHARD must be I/N with 1 <= I <= N (e.g. 2/4), got "${raw}"`);
+  if (env['TGC_SEED'] === undefined || env['TGC_SEED'] === '') throw new Error('TGC_SHARD needs TGC_SEED: every shard must plan the same cases from the same seed');
+  return { index, count };
 }
 
 function ids(env: Env, name: string): string[] {

@@ -6,7 +6,10 @@ import { Argument, Command, CommanderError, Option } from 'commander';
 import { API_NAMES, everyCheck } from '../apis/index.js';
 import { MOCK_OPTION_SPECS } from '../reference/index.js';
 import { checksCommand } from './checks-command.js';
+import { matrixCommand, type RawMatrixOptions } from './matrix-command.js';
+import { mergeCommand, type RawMergeOptions } from './merge-command.js';
 import { mockCommand } from './mock-command.js';
+import { proxyCommand, type RawProxyOptions } from './proxy-command.js';
 import { runCommand, type RawRunOptions } from './run-command.js';
 import { EXIT, TgcInputError } from './errors.js';
 import type { CliIo } from './io.js';
@@ -86,6 +89,7 @@ Examples:
     .option('--baseline <file>', 'violations already in this earlier report.json do not fail the run')
     .option('--suppress <file>', 'JSON rules accepted by your team: {check, route?, reason}; matches are listed, never hidden')
     .option('--record <file>', 'write every exchange as JSON Lines (tgc validate exchanges reads it)')
+    .option('--shard <i/n>', 'run the i-th of n deterministic slices of the planned cases (needs --seed; tgc merge joins the reports)')
     .addHelpText(
       'after',
       `
@@ -127,6 +131,38 @@ Examples:
     });
 
   program
+    .command('proxy')
+    .description('forward live traffic to a target unchanged and judge every exchange; reports on Ctrl-C or SIGTERM')
+    .requiredOption('--target <url>', 'the proxied server: its base URL (TGI), or the endpoint URL (--api hf); clients point at the proxy as at the target')
+    .option('--port <n>', 'port to listen on (0: any free port)', '8081')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .addOption(new Option('--api <api>', 'how paths other than /v1/chat/completions, /v1/completions, /v1/models are judged (openai: not at all)').choices(['tgi', 'hf', 'openai']).default('tgi'))
+    .option('--report-dir <dir>', 'where reports go', 'reports')
+    .option('--format <list>', 'report files to write, comma-separated: json,junit,md,html (default: all)')
+    .option('--baseline <file>', 'violations already in this earlier report.json do not fail')
+    .option('--suppress <file>', 'JSON rules accepted by your team: {check, route?, reason}; matches are listed, never hidden')
+    .option('--record <file>', 'write every judged exchange as JSON Lines (tgc validate exchanges reads it)')
+    .option('--fail-on-client', "the clients' departures (client-request, request-schema) fail too")
+    .option('--drain-ms <ms>', 'on the first signal, how long exchanges in flight may take to finish', '10000')
+    .option('--connect-timeout-ms <ms>', 'connect deadline to the target (then 504)', '5000')
+    .option('--first-byte-timeout-ms <ms>', 'deadline for the response headers (then 504); a stream is never cut once begun', '120000')
+    .option('--max-body-bytes <n>', 'bytes of one body kept for judging; larger exchanges pass whole and are not judged', String(10 * 1024 * 1024))
+    .addHelpText(
+      'after',
+      `
+Examples:
+  tgc proxy --target http://127.0.0.1:8080 --port 8081          # TGI; clients use http://127.0.0.1:8081
+  tgc proxy --target https://host/models/org/model --api hf --record live.jsonl
+  OPENAI_BASE_URL=http://127.0.0.1:8081/v1 my-app               # an OpenAI client through the proxy
+
+Exit codes (after the first Ctrl-C or SIGTERM): 0 nothing wrong, 1 violations by the target
+(by clients too with --fail-on-client), 2 could not test; a second signal: 130 / 143 at once.`,
+    )
+    .action(async (opts: RawProxyOptions) => {
+      exitCode = await proxyCommand(opts, io, everyCheck().map((c) => c.id));
+    });
+
+  program
     .command('checks')
     .description('list every check: id, severity, the rule and its source')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
@@ -145,6 +181,50 @@ Examples:
     .option('--out <file>', 'write to this file')
     .action(async (opts: { out?: string; api?: string }) => {
       exitCode = await typesCommand(opts, io);
+    });
+
+  program
+    .command('matrix')
+    .description('a compatibility matrix of targets against checks, from recorded exchanges and tgc run reports (json, md, html)')
+    .argument('<files...>', 'recorded exchanges (any format tgc validate exchanges reads, --record files) and report.json files of tgc run')
+    .option('--out <dir>', 'where matrix.json, matrix.md and matrix.html go', 'reports')
+    .option('--by <how>', 'rows: target (the provider field, else a report\'s URL, else the file\'s name), provider (a report\'s URL cut to its host), or model (each target split by model)', 'target')
+    .option('--format <list>', 'files to write, comma-separated: json,md,html (default: all)')
+    .option('--fail-on-violation', 'exit 1 when a cell fails (default: exit 0 once written)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  tgc matrix recordings/*.jsonl --out matrix
+  tgc matrix nightly/*/report.json --by provider --format md,html
+  tgc matrix openai-exchanges.jsonl --by model --fail-on-violation
+
+Exit codes: 0 written, 1 a failing cell (only with --fail-on-violation), 2 bad input.`,
+    )
+    .action(async (files: string[], opts: RawMatrixOptions) => {
+      exitCode = await matrixCommand(files, opts, io);
+    });
+
+  program
+    .command('merge')
+    .description('one report, in every format, from the report.json files of the shards of one run (tgc run --shard I/N)')
+    .argument('<reports...>', 'the report.json of every shard')
+    .option('--out <dir>', 'where the merged reports go', 'reports')
+    .option('--format <list>', 'report files to write, comma-separated: json,junit,md,html (default: all)')
+    .option('--baseline <file>', 'violations already in this earlier report.json do not fail')
+    .option('--suppress <file>', 'JSON rules accepted by your team: {check, route?, reason}; matches are listed, never hidden')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  tgc run --seed 7 --shard 1/2 --report-dir shard-1 && tgc run --seed 7 --shard 2/2 --report-dir shard-2
+  tgc merge shard-*/report.json --out reports
+
+Exit codes: as tgc run would have exited (0, 1, 2); 2 with one line for shards that do not belong
+together (another seed, version, option or target; a shard missing or given twice; not a shard report).`,
+    )
+    .action(async (files: string[], opts: RawMergeOptions) => {
+      exitCode = await mergeCommand(files, opts, io, everyCheck().map((c) => c.id));
     });
 
   try {

@@ -10,7 +10,7 @@ import { DEFAULT_LIMITS, type TransportLimits } from '../transport/index.js';
 import { API_NAMES, apiByName, type ApiDriver } from '../apis/index.js';
 import type { ApiName, BaseExchangeView } from '../core/exchange.js';
 import { combineReports } from '../report/combine.js';
-import { RUN_DEFAULTS, type Api, type KnownServerLimits, type RunOptions } from '../engine/options.js';
+import { RUN_DEFAULTS, type Api, type KnownServerLimits, type RunOptions, type ShardSpec } from '../engine/options.js';
 import { runConformance, TargetUnreachableError, type RunEvent } from '../engine/run.js';
 import { startReferenceServer } from '../reference/index.js';
 import { applyBaseline, baselineKeys } from '../report/baseline.js';
@@ -59,6 +59,7 @@ export interface RawRunOptions {
   baseline?: string;
   suppress?: string;
   record?: string;
+  shard?: string;
 }
 
 export async function runCommand(raw: RawRunOptions, io: CliIo, knownCheckIds: readonly string[]): Promise<number> {
@@ -144,21 +145,41 @@ export async function runCommand(raw: RawRunOptions, io: CliIo, knownCheckIds: r
     await flushing;
   }
 
-  // Suppressions first: a suppressed violation is neither new nor known.
-  const unused = suppressions ? applySuppressions(report, suppressions).unused : [];
-  const baselineOutcome = baseline ? applyBaseline(report, baseline) : undefined;
-  for (const f of formats) await writeFile(path.join(reportDir, reportFileNames[f]), scrub(reporters[f](report)));
-  await appendGithubSummary(scrub(reporters.md(report)), { env: io.env, append: (file, text) => appendFile(file, text) });
-  printSummary(report, out, baselineOutcome?.fixed ?? []);
-  for (const u of unused) out(`tgc: suppression never used: ${JSON.stringify(u)}\n`);
-  out(`tgc: reports in ${path.relative(io.cwd, reportDir) || '.'}/ (${formats.map((f) => reportFileNames[f]).join(', ')})\n`);
-
+  await publishReport(report, { formats, reportDir, baseline, suppressions, scrub, out, io });
   if (report.interrupted) return stop.signal === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted;
+  return verdictOf(report);
+}
+
+/** Where and how a finished report is written: `tgc run` and `tgc merge` alike. */
+export interface ReportOutput {
+  formats: readonly BuiltinReporter[];
+  reportDir: string;
+  baseline: Set<string> | undefined;
+  suppressions: Suppression[] | undefined;
+  scrub: (text: string) => string;
+  out: (line: string) => void;
+  io: CliIo;
+}
+
+/** Applies suppressions and the baseline, writes every format, the job summary and the summary lines. */
+export async function publishReport(report: TgcReport, o: ReportOutput): Promise<void> {
+  // Suppressions first: a suppressed violation is neither new nor known.
+  const unused = o.suppressions ? applySuppressions(report, o.suppressions).unused : [];
+  const baselineOutcome = o.baseline ? applyBaseline(report, o.baseline) : undefined;
+  for (const f of o.formats) await writeFile(path.join(o.reportDir, reportFileNames[f]), o.scrub(reporters[f](report)));
+  await appendGithubSummary(o.scrub(reporters.md(report)), { env: o.io.env, append: (file, text) => appendFile(file, text) });
+  printSummary(report, o.out, baselineOutcome?.fixed ?? []);
+  for (const u of unused) o.out(`tgc: suppression never used: ${JSON.stringify(u)}\n`);
+  o.out(`tgc: reports in ${path.relative(o.io.cwd, o.reportDir) || '.'}/ (${o.formats.map((f) => reportFileNames[f]).join(', ')})\n`);
+}
+
+/** The exit code a finished (not interrupted) report calls for: 2 if a check errored, 1 on a failing violation, else 0. */
+export function verdictOf(report: TgcReport): number {
   if (report.checks.some((c) => c.status === 'error')) return EXIT.cannotTest;
   return failingViolations(report) > 0 ? EXIT.violations : EXIT.ok;
 }
 
-function parseFormats(text: string | undefined): BuiltinReporter[] {
+export function parseFormats(text: string | undefined): BuiltinReporter[] {
   if (text === undefined) return [...BUILTIN_REPORTERS];
   const list = text.split(',').map((s) => s.trim()).filter(Boolean);
   for (const f of list) {
@@ -168,7 +189,7 @@ function parseFormats(text: string | undefined): BuiltinReporter[] {
   return [...new Set(list)] as BuiltinReporter[];
 }
 
-async function readSuppressions(file: string, cwd: string, knownCheckIds: readonly string[]): Promise<Suppression[]> {
+export async function readSuppressions(file: string, cwd: string, knownCheckIds: readonly string[]): Promise<Suppression[]> {
   let text: string;
   try {
     text = await readFile(path.resolve(cwd, file), 'utf8');
@@ -244,6 +265,7 @@ export function parseRunOptions(raw: RawRunOptions, token: string | undefined, k
   limit(raw.maxInputTokens, '--max-input-tokens', 'maxInputTokens', 1);
   limit(raw.maxTotalTokens, '--max-total-tokens', 'maxTotalTokens', 2);
   if (raw.grammar === false) serverLimits.grammarSupported = false;
+  const shard = raw.shard !== undefined ? parseShard(raw.shard, raw.seed) : undefined;
   return {
     url,
     api: (api?.name ?? raw.api) as Api,
@@ -260,10 +282,23 @@ export function parseRunOptions(raw: RawRunOptions, token: string | undefined, k
     maxRequests: int(raw.maxRequests, '--max-requests', RUN_DEFAULTS.maxRequests),
     limits,
     serverLimits,
+    ...(shard ? { shard } : {}),
   };
 }
 
-async function readBaseline(file: string, cwd: string): Promise<Set<string>> {
+/** `--shard I/N`: 1 ≤ I ≤ N; every shard must plan the same cases, so the seed is required. */
+function parseShard(text: string, seed: string | undefined): ShardSpec {
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (!m || count < 1 || index < 1 || index > count || !Number.isSafeInteger(count)) {
+    throw new TgcInputError(`--shard must be I/N with 1 <= I <= N (e.g. --shard 2/4), got "${text}"`);
+  }
+  if (seed === undefined) throw new TgcInputError('--shard needs --seed: every shard must plan the same cases from the same seed');
+  return { index, count };
+}
+
+export async function readBaseline(file: string, cwd: string): Promise<Set<string>> {
   let text: string;
   try {
     text = await readFile(path.resolve(cwd, file), 'utf8');
@@ -277,7 +312,7 @@ async function readBaseline(file: string, cwd: string): Promise<Set<string>> {
   }
 }
 
-async function ensureWritableDir(dir: string, shown: string): Promise<void> {
+export async function ensureWritableDir(dir: string, shown: string): Promise<void> {
   try {
     await makeDirectory(dir);
     const probe = path.join(dir, '.tgc-write-probe');
@@ -313,7 +348,7 @@ function printSummary(report: TgcReport, out: (line: string) => void, fixed: rea
   for (const k of fixed) out(`  fixed since the baseline: ${k}\n`);
   const s = report.summary;
   out(
-    `\ntgc: ${report.interrupted ? 'INTERRUPTED: ' : ''}${s.checks} checks, ${s.cases} cases, ${s.requests} requests: ` +
+    `\ntgc: ${report.interrupted ? 'INTERRUPTED: ' : ''}${report.shard ? `shard ${report.shard.index}/${report.shard.count}: ` : ''}${s.checks} checks, ${s.cases} cases, ${s.requests} requests: ` +
       `${s.violations} violations${s.known > 0 ? ` (${s.known} known)` : ''}, ${s.warnings} warnings` +
       `${s.skippedCases > 0 ? `, ${s.skippedCases} cases skipped` : ''} (seed ${report.seed}, ${(report.durationMs / 1000).toFixed(1)} s)\n`,
   );

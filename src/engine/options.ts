@@ -40,6 +40,18 @@ export interface RunOptions {
    * (verdict-policy item 5).
    */
   serverLimits: Partial<KnownServerLimits>;
+  /**
+   * `--shard I/N`: run only the I-th (1-based) of N deterministic slices of the plan: the cases
+   * whose id is I-1 modulo N, and the scenario checks assigned to that slice. `maxRequests` is
+   * then this slice's share. `tgc merge` joins the slices' reports into the unsharded one.
+   */
+  shard?: ShardSpec;
+}
+
+export interface ShardSpec {
+  /** 1-based. */
+  index: number;
+  count: number;
 }
 
 export interface KnownServerLimits {

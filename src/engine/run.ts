@@ -9,13 +9,13 @@ import type { CheckDefinition, ScenarioCheck, ScenarioContext } from '../checks/
 import type { BaseExchangeView, RecordedExchange, RouteName } from '../core/exchange.js';
 import { dedupeKey, type Finding } from '../core/finding.js';
 import { stringifyJson, type ExactJson } from '../core/json.js';
-import type { ReportCheck, ReportFinding, TgcReport } from '../report/report.js';
+import type { ReportCheck, ReportFinding, ReportRunOptions, ReportShard, TgcReport } from '../report/report.js';
 import { REPORT_SCHEMA_VERSION } from '../report/report.js';
 import { send, toRecordedExchange, type TransportResult } from '../transport/index.js';
 import { VERSION } from '../version.js';
 import type { Case } from './cases.js';
 import { applyChecks, type CheckOutcome } from './inspect-exchange.js';
-import type { KnownServerLimits, RunOptions } from './options.js';
+import type { KnownServerLimits, RunOptions, ShardSpec } from './options.js';
 import { curlCommand } from './reproduce.js';
 import { createScheduler, RequestBudgetExhausted, sleep, type Scheduler } from './scheduler.js';
 
@@ -68,7 +68,7 @@ export async function runConformance(
 ): Promise<TgcReport> {
   const run = await prepare(options, hooks, signal);
   await discover(run);
-  const cases = plan(run);
+  const cases = takeShard(run, plan(run));
   const judged = await sendCases(run, cases);
   const scenarios = await runScenarios(run);
   const shrinks = await shrinkFailures(run, judged);
@@ -92,9 +92,24 @@ interface Run {
   sources: TgcReport['limits'];
   /** The model to name in requests: `--model`, else the first the server lists. */
   model?: string;
-  /** Warnings about limits learned (a refused feature), once per limit, with the exchange that taught it. */
-  learnedFindings: { finding: Finding; sent: Sent }[];
-  skipped: TgcReport['skipped'];
+  /**
+   * Warnings about limits learned (a refused feature), once per limit, with the exchange that
+   * taught it: the first case of the plan that did, whatever the order the answers came in.
+   */
+  learnedFindings: Map<string, { finding: Finding; sent: Sent; case: number }>;
+  /** The limits the plan was drawn with (before any case): a case's redraw starts from these. */
+  plannedLimits: Limits;
+  /** Cases skipped (load, budget, a limit learned), with their plan position: the report lists them in plan order. */
+  skipped: (TgcReport['skipped'][number] & { id: number })[];
+  /** With `--shard I/N`: the slice this run holds (see `takeShard`). */
+  shard?: ShardSlice;
+}
+
+/** The I-th of N slices of the plan: the cases whose id is I-1 modulo N, and its scenario checks. */
+interface ShardSlice extends ShardSpec {
+  /** Cases in the whole plan. */
+  planned: number;
+  caseIds: number[];
 }
 
 interface ScenarioResults {
@@ -114,7 +129,7 @@ async function prepare(options: RunOptions, hooks: RunHooks, signal: AbortSignal
     decode: await api.decoder(),
     checks: selectChecks(api.checks, options),
     scenarioChecks: selectChecks(api.scenarioChecks, options),
-    scheduler: createScheduler({ ...options, ...(signal ? { signal } : {}) }),
+    scheduler: createScheduler({ ...options, maxRequests: requestBudget(options), ...(signal ? { signal } : {}) }),
     signal,
     startedAt: new Date(),
     emit: (e) => hooks.onEvent?.(e),
@@ -122,7 +137,8 @@ async function prepare(options: RunOptions, hooks: RunHooks, signal: AbortSignal
     limits: { ...api.driver.defaultLimits },
     sources: {},
     skipped: [],
-    learnedFindings: [],
+    learnedFindings: new Map(),
+    plannedLimits: {},
     ...(options.model !== undefined ? { model: options.model } : {}),
   };
   for (const [k, v] of Object.entries(api.driver.defaultLimits)) run.sources[k] = { value: v, source: 'default' };
@@ -223,8 +239,36 @@ function plan(run: Run): Case[] {
     authRequired: run.options.authRequired,
     hasToken: run.options.token !== undefined,
   });
-  run.emit({ type: 'start', cases: cases.length, url: run.options.url, api: run.options.api, seed: run.options.seed });
+  run.plannedLimits = { ...run.limits };
   return cases;
+}
+
+/**
+ * Stage 2b (`--shard I/N`): keep the I-th of N slices of the plan, the cases whose id is I-1
+ * modulo N. The plan is the same on every machine (the seed and the limits known before any
+ * case), so the slices never overlap and together are the plan; what one shard learns later
+ * changes only its own cases' redraws.
+ */
+function takeShard(run: Run, cases: Case[]): Case[] {
+  const spec = run.options.shard;
+  const mine = spec ? cases.filter((c) => c.id % spec.count === spec.index - 1) : cases;
+  if (spec) run.shard = { ...spec, planned: cases.length, caseIds: mine.map((c) => c.id) };
+  run.emit({ type: 'start', cases: mine.length, url: run.options.url, api: run.options.api, seed: run.options.seed });
+  return mine;
+}
+
+/** `--max-requests`, or with `--shard I/N` this shard's share of it (rounded up). */
+function requestBudget(options: RunOptions): number {
+  return options.shard ? Math.ceil(options.maxRequests / options.shard.count) : options.maxRequests;
+}
+
+/**
+ * The shard (1-based) that runs a scenario check, by the check's place in its API's list: the
+ * first to the last shard, the next to the one before (shard 1 has the extra case, if any).
+ */
+function scenarioShard(run: Run, checkId: string): number {
+  const count = run.options.shard?.count ?? 1;
+  return count - (Math.max(0, run.api.scenarioChecks.findIndex((c) => c.id === checkId)) % count);
 }
 
 /**
@@ -242,6 +286,9 @@ async function sendCases(run: Run, cases: readonly Case[]): Promise<Judged[]> {
 
   const runCase = async (c: Case): Promise<void> => {
     let current = c;
+    // A redraw uses the limits the plan had and those this case learned, never another case's:
+    // the same case then sends the same requests in a shard as in the whole run.
+    const learnedHere: Limits = {};
     for (let attempt = 0; ; attempt++) {
       if (signal?.aborted) return;
       let sent: Sent;
@@ -249,7 +296,7 @@ async function sendCases(run: Run, cases: readonly Case[]): Promise<Judged[]> {
         sent = await sendOne(run, current.route, current.body, current);
       } catch (e) {
         if (e instanceof RequestBudgetExhausted) {
-          run.skipped.push({ case: current.expectation.label ?? `case ${current.id}`, reason: e.message });
+          run.skipped.push({ case: current.expectation.label ?? `case ${current.id}`, reason: e.message, id: c.id });
           return;
         }
         throw e;
@@ -281,20 +328,21 @@ async function sendCases(run: Run, cases: readonly Case[]): Promise<Judged[]> {
           await sleep(250 * 2 ** attempt, signal);
           continue;
         }
-        run.skipped.push({ case: current.expectation.label ?? `case ${c.id}`, reason: `HTTP ${status} after ${MAX_RETRIES} retries (load: verdict-policy item 20)` });
+        run.skipped.push({ case: current.expectation.label ?? `case ${c.id}`, reason: `HTTP ${status} after ${MAX_RETRIES} retries (load: verdict-policy item 20)`, id: c.id });
         return;
       }
       // A rejection that teaches a limit: learn it, redraw, retest (verdict-policy item 5).
       const learned = current.expectation.outcome === 'accept' && j.view ? run.driver.learnLimit(j.view) : undefined;
       if (learned && attempt < MAX_RETRIES) {
-        if (learned.finding && run.sources[learned.name]?.source !== 'learned') run.learnedFindings.push({ finding: learned.finding, sent });
+        if (learned.finding) keepLearnedFinding(run, learned.name, { finding: learned.finding, sent, case: c.id });
         setLimit(run, learned.name, learned.value, 'learned');
+        learnedHere[learned.name] = learned.value;
         if (current.redraw) {
-          current = { ...current, body: current.redraw(run.limits as unknown as KnownServerLimits) };
+          current = { ...current, body: current.redraw({ ...run.plannedLimits, ...learnedHere } as unknown as KnownServerLimits) };
           continue;
         }
         // A case made for what the server just said it does not serve: nothing to retest it with.
-        run.skipped.push({ case: current.expectation.label ?? `case ${c.id}`, reason: `the server stated a limit tgc did not know (${learned.name} = ${String(learned.value)}): learned, not judged` });
+        run.skipped.push({ case: current.expectation.label ?? `case ${c.id}`, reason: `the server stated a limit tgc did not know (${learned.name} = ${String(learned.value)}): learned, not judged`, id: c.id });
         return;
       }
       compact(j);
@@ -309,7 +357,14 @@ async function sendCases(run: Run, cases: readonly Case[]): Promise<Judged[]> {
   const [head, ...rest] = cases;
   if (head) await runCase(head);
   await Promise.all(rest.map((c) => runCase(c)));
-  return judged;
+  // In plan order, whatever order the answers came in: the report lists findings by case.
+  return judged.sort((a, b) => (a.sent.c?.id ?? 0) - (b.sent.c?.id ?? 0));
+}
+
+/** A limit's warning is reported once, with the first case of the plan that taught it. */
+function keepLearnedFinding(run: Run, limit: string, learned: { finding: Finding; sent: Sent; case: number }): void {
+  const kept = run.learnedFindings.get(limit);
+  if (!kept || learned.case < kept.case) run.learnedFindings.set(limit, learned);
 }
 
 /** Stage 4: the scenario checks: the requests each declares, assessed together. */
@@ -326,8 +381,13 @@ async function runScenarios(run: Run): Promise<ScenarioResults> {
     grammarSupported: run.limits['grammarSupported'] !== false,
   };
   const results: ScenarioResults = { findings: [], outcomes: new Map() };
+  // With --shard, each scenario check runs whole in one shard; the others list it as skipped.
+  const elsewhere = run.scenarioChecks.filter((check) => run.shard && scenarioShard(run, check.id) !== run.shard.index);
+  for (const check of elsewhere) {
+    results.outcomes.set(check.id, [{ status: 'skip', reason: `runs in shard ${scenarioShard(run, check.id)}/${run.shard?.count ?? 1}` }]);
+  }
   await Promise.all(
-    run.scenarioChecks.map(async (check) => {
+    run.scenarioChecks.filter((check) => !elsewhere.includes(check)).map(async (check) => {
       const outcomes: CheckOutcome[] = [];
       results.outcomes.set(check.id, outcomes);
       for (const group of check.plan(context)) {
@@ -416,9 +476,15 @@ function buildReport(
       );
     }
   }
-  for (const { finding, sent } of run.learnedFindings) findings.push(toReportFinding(finding, sent, run, {}));
-  for (const s of scenarios.findings) {
-    for (const f of s.findings) findings.push(toReportFinding(f, s.sent[0], run, { scenario: true }));
+  const caseFindings = findings.length;
+  const learned = [...run.learnedFindings].sort(([, a], [, b]) => a.case - b.case);
+  for (const [, { finding, sent }] of learned) findings.push(toReportFinding(finding, sent, run, {}));
+  // By scenario check, in the order the checks are listed (each check's groups in plan order).
+  for (const check of run.scenarioChecks) {
+    for (const s of scenarios.findings) {
+      if (s.check !== check) continue;
+      for (const f of s.findings) findings.push(toReportFinding(f, s.sent[0], run, { scenario: true }));
+    }
   }
 
   const checks: ReportCheck[] = [];
@@ -446,6 +512,15 @@ function buildReport(
   }
 
   const violationCount = findings.filter((f) => f.severity === 'violation').length;
+  const skipped = [...run.skipped].sort((a, b) => a.id - b.id);
+  const sharding = run.shard
+    ? shardSections(run, {
+        checks,
+        judged,
+        skipped: skipped.map((s) => s.id),
+        findings: { cases: caseFindings, learned: learned.map(([limit, l]) => ({ limit, case: l.case })), scenarios: findings.length - caseFindings - learned.length },
+      })
+    : {};
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'tgc', version: VERSION },
@@ -462,13 +537,70 @@ function buildReport(
       violations: violationCount,
       warnings: findings.length - violationCount,
       known: 0,
-      skippedCases: run.skipped.length,
+      skippedCases: skipped.length,
     },
     checks,
     findings,
-    skipped: run.skipped,
+    skipped: skipped.map(({ case: label, reason }) => ({ case: label, reason })),
     timings,
     coverage,
+    ...sharding,
+  };
+}
+
+/** A shard's report: which slice it is, what `tgc merge` needs, and the options all shards share. */
+function shardSections(
+  run: Run,
+  parts: { checks: readonly ReportCheck[]; judged: readonly Judged[]; skipped: number[]; findings: ReportShard['surfaces'][number]['findings'] },
+): { shard?: ReportShard; run?: ReportRunOptions } {
+  const slice = run.shard;
+  if (!slice) return {};
+  const { options } = run;
+  const skipReasons: ReportShard['surfaces'][number]['skipReasons'] = {};
+  for (const row of parts.checks) {
+    if (row.status !== 'skip' || !run.checks.some((c) => c.id === row.id)) continue;
+    const reasons: { reason: string; count: number; first: number }[] = [];
+    for (const j of parts.judged) {
+      const o = j.outcomes.get(row.id);
+      if (o?.status !== 'skip') continue;
+      const seen = reasons.find((r) => r.reason === o.reason);
+      if (seen) seen.count++;
+      else reasons.push({ reason: o.reason, count: 1, first: j.sent.c?.id ?? 0 });
+    }
+    skipReasons[row.id] = reasons;
+  }
+  const serverLimits: Record<string, number | boolean> = {};
+  for (const [k, v] of Object.entries(options.serverLimits)) if (v !== undefined) serverLimits[k] = v;
+  return {
+    shard: {
+      index: slice.index,
+      count: slice.count,
+      cases: slice.caseIds.length,
+      surfaces: [
+        {
+          api: options.api,
+          url: options.url,
+          planned: slice.planned,
+          caseIds: slice.caseIds,
+          scenarioChecks: run.scenarioChecks.filter((c) => scenarioShard(run, c.id) === slice.index).map((c) => c.id),
+          findings: parts.findings,
+          skipped: parts.skipped,
+          checks: parts.checks.map((c) => ({ ...c })),
+          skipReasons,
+        },
+      ],
+    },
+    run: {
+      maxExamples: options.maxExamples,
+      checks: [...options.checks],
+      excludeChecks: [...options.excludeChecks],
+      maxRequests: options.maxRequests,
+      serverLimits,
+      authRequired: options.authRequired,
+      token: options.token !== undefined,
+      ...(options.model !== undefined ? { model: options.model } : {}),
+      headers: Object.keys(options.headers).map((h) => h.toLowerCase()).sort(),
+    },
   };
 }
 

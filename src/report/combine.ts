@@ -13,28 +13,7 @@ export function combineReports(reports: readonly TgcReport[]): TgcReport {
   const [first, ...rest] = reports;
   if (!first) throw new Error('combineReports: no report');
   if (rest.length === 0) return first;
-  const checks: ReportCheck[] = [];
-  const byId = new Map<string, ReportCheck>();
-  for (const r of reports) {
-    for (const c of r.checks) {
-      const seen = byId.get(c.id);
-      if (!seen) {
-        const copy = { ...c };
-        byId.set(c.id, copy);
-        checks.push(copy);
-        continue;
-      }
-      seen.cases += c.cases;
-      seen.violations += c.violations;
-      seen.warnings += c.warnings;
-      if (STATUS_RANK[c.status] > STATUS_RANK[seen.status]) {
-        seen.status = c.status;
-        if (c.reason !== undefined) seen.reason = c.reason;
-        else delete seen.reason;
-      }
-      if (seen.status === 'pass' || seen.status === 'fail') delete seen.reason;
-    }
-  }
+  const checks = combineChecks(reports.map((r) => r.checks));
   const sum = (pick: (r: TgcReport) => number): number => reports.reduce((n, r) => n + pick(r), 0);
   const coverage: TgcReport['coverage'] = {};
   for (const r of reports) {
@@ -67,5 +46,51 @@ export function combineReports(reports: readonly TgcReport[]): TgcReport {
     skipped: reports.flatMap((r) => r.skipped),
     timings: reports.flatMap((r) => r.timings),
     coverage,
+    ...combineShards(reports),
+  };
+}
+
+/**
+ * The rows of several surfaces' reports as one list: a check both ran (`response-completes`)
+ * added up, its status the worse of the two; the rest as each report lists it, in order.
+ */
+export function combineChecks(lists: readonly (readonly ReportCheck[])[]): ReportCheck[] {
+  const checks: ReportCheck[] = [];
+  const byId = new Map<string, ReportCheck>();
+  for (const list of lists) {
+    for (const c of list) {
+      const seen = byId.get(c.id);
+      if (!seen) {
+        const copy = { ...c };
+        byId.set(c.id, copy);
+        checks.push(copy);
+        continue;
+      }
+      seen.cases += c.cases;
+      seen.violations += c.violations;
+      seen.warnings += c.warnings;
+      if (STATUS_RANK[c.status] > STATUS_RANK[seen.status]) {
+        seen.status = c.status;
+        if (c.reason !== undefined) seen.reason = c.reason;
+        else delete seen.reason;
+      }
+      if (seen.status === 'pass' || seen.status === 'fail') delete seen.reason;
+    }
+  }
+  return checks;
+}
+
+/** A shard of several surfaces: each surface's part of the slice, in order. */
+function combineShards(reports: readonly TgcReport[]): Pick<TgcReport, 'shard'> {
+  const [first] = reports;
+  if (!first?.shard || reports.some((r) => !r.shard)) return {};
+  const shards = reports.map((r) => r.shard).filter((s) => s !== undefined);
+  return {
+    shard: {
+      index: first.shard.index,
+      count: first.shard.count,
+      cases: shards.reduce((n, s) => n + s.cases, 0),
+      surfaces: shards.flatMap((s) => s.surfaces),
+    },
   };
 }

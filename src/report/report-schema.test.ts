@@ -15,6 +15,9 @@ import type {
   ReportFinding,
   ReportRequest,
   ReportResponse,
+  ReportRunOptions,
+  ReportShard,
+  ReportShardSurface,
   ReportSuppression,
   TgcReport,
 } from './report.js';
@@ -42,7 +45,7 @@ type Finding = ReportFinding;
 const OBJECTS: [string, string, { required: string[]; optional: string[] }][] = [
   ['TgcReport', '', keysOf<TgcReport>()(
     ['schemaVersion', 'tool', 'target', 'seed', 'startedAt', 'durationMs', 'interrupted', 'limits', 'summary', 'checks', 'findings', 'skipped', 'timings', 'coverage'],
-    ['fixed', 'suppressions'],
+    ['fixed', 'suppressions', 'shard', 'run'],
   )],
   ['tool', '/properties/tool', keysOf<TgcReport['tool']>()(['name', 'version'], [])],
   ['target', '/properties/target', keysOf<TgcReport['target']>()(['url', 'api', 'builtIn'], ['apis'])],
@@ -56,6 +59,16 @@ const OBJECTS: [string, string, { required: string[]; optional: string[] }][] = 
   ['ReportFinding', '/$defs/finding', keysOf<Finding>()(
     ['check', 'severity', 'kind', 'title', 'message', 'dedupeKey', 'seed'],
     ['route', 'pointer', 'event', 'case', 'request', 'response', 'reproduce', 'shrunk', 'known', 'suppressed'],
+  )],
+  ['shard', '/properties/shard', keysOf<ReportShard>()(['index', 'count', 'cases', 'surfaces'], [])],
+  ['shard.surfaces[*]', '/properties/shard/properties/surfaces/items', keysOf<ReportShardSurface>()(
+    ['api', 'url', 'planned', 'caseIds', 'scenarioChecks', 'findings', 'skipped', 'checks', 'skipReasons'],
+    [],
+  )],
+  ['shard.surfaces[*].findings', '/properties/shard/properties/surfaces/items/properties/findings', keysOf<ReportShardSurface['findings']>()(['cases', 'learned', 'scenarios'], [])],
+  ['run', '/properties/run', keysOf<ReportRunOptions>()(
+    ['maxExamples', 'checks', 'excludeChecks', 'maxRequests', 'serverLimits', 'authRequired', 'token', 'headers'],
+    ['model'],
   )],
   ['ReportFinding.case', '/$defs/finding/properties/case', keysOf<NonNullable<Finding['case']>>()(['id', 'label', 'purpose'], [])],
   ['ReportFinding.shrunk', '/$defs/finding/properties/shrunk', keysOf<NonNullable<Finding['shrunk']>>()(['from', 'to', 'requests'], [])],

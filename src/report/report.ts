@@ -112,6 +112,65 @@ export interface TgcReport {
   fixed?: string[];
   /** With `--suppress`: the rules applied, each with how many findings it matched. */
   suppressions?: ReportSuppression[];
+  /** A slice of a run (`tgc run --shard I/N`): which one, and what `tgc merge` needs to join the slices. */
+  shard?: ReportShard;
+  /** On a shard's report: the options every shard of one run must share (`tgc merge` refuses others). */
+  run?: ReportRunOptions;
+}
+
+/**
+ * Which slice of a run a report holds. The plan is a pure function of the seed and of the limits
+ * known before any case (given by the user, stated by the discovery request), so every shard of
+ * one run plans the same cases and runs those whose id is `index - 1` modulo `count`.
+ */
+export interface ReportShard {
+  /** 1-based. */
+  index: number;
+  count: number;
+  /** Planned cases of this slice, all surfaces together. */
+  cases: number;
+  /** Per surface tested (one, or each of `--api tgi,openai`), in order. */
+  surfaces: ReportShardSurface[];
+}
+
+/** One surface's part of a shard's report, as `tgc merge` reads it. */
+export interface ReportShardSurface {
+  api: ApiName;
+  url: string;
+  /** Cases in the whole (unsharded) plan. */
+  planned: number;
+  /** The plan positions (case ids) of this slice. */
+  caseIds: number[];
+  /** The scenario checks this slice ran; each runs whole in one slice. */
+  scenarioChecks: string[];
+  /**
+   * This surface's findings, in the report's order: those of cases, those of limits learned
+   * (each with the limit and the case that taught it), those of scenarios.
+   */
+  findings: { cases: number; learned: { limit: string; case: number }[]; scenarios: number };
+  /** The plan position of each of this surface's entries in the report's `skipped`, in order. */
+  skipped: number[];
+  /** This surface's check rows, before the surfaces are combined. */
+  checks: ReportCheck[];
+  /** For each check skipped in this slice: each reason, how many exchanges gave it, the first case that did. */
+  skipReasons: Record<string, { reason: string; count: number; first: number }[]>;
+}
+
+/** What must be equal in every shard of one run, beside the seed, the tool's version and the target. */
+export interface ReportRunOptions {
+  maxExamples: number;
+  checks: string[];
+  excludeChecks: string[];
+  /** `--max-requests` as given (each shard spends its share). */
+  maxRequests: number;
+  /** Server limits the user gave (`--max-best-of` …). */
+  serverLimits: Record<string, number | boolean>;
+  authRequired: boolean;
+  /** Whether a token was sent (never the token). */
+  token: boolean;
+  model?: string;
+  /** Names of the extra request headers (never their values). */
+  headers: string[];
 }
 
 export interface ParameterCoverage {
