@@ -5,7 +5,7 @@
  * reports as `tgc run` does and exits by the verdict (0 / 1 / 2). A second signal exits at once
  * (130 / 143) after writing what it has.
  */
-import { appendFile, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, writeFile } from 'node:fs/promises';
 import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import v8 from 'node:v8';
@@ -14,14 +14,14 @@ import { formatExchangeLine } from '../engine/exchange-lines.js';
 import { startProxy, type ProxyServer } from '../proxy/index.js';
 import { failingViolations, isClientFinding } from '../proxy/judge.js';
 import type { NativeFlavour } from '../proxy/routes.js';
-import { applyBaseline, baselineKeys } from '../report/baseline.js';
+import { applyBaseline } from '../report/baseline.js';
 import { appendGithubSummary } from '../report/github-summary.js';
-import { BUILTIN_REPORTERS, isBuiltinReporter, reportFileNames, reporters, type BuiltinReporter } from '../report/index.js';
+import { reportFileNames, reporters } from '../report/index.js';
 import type { TgcReport } from '../report/report.js';
-import { applySuppressions, parseSuppressions, type Suppression } from '../report/suppressions.js';
+import { applySuppressions, type Suppression } from '../report/suppressions.js';
 import { EXIT, TgcInputError } from './errors.js';
 import type { CliIo } from './io.js';
-import { makeDirectory } from './make-directory.js';
+import { ensureWritableDir, parseFormats, readBaseline, readSuppressions } from './run-command.js';
 
 export interface RawProxyOptions {
   target: string;
@@ -65,9 +65,9 @@ export async function proxyCommand(raw: RawProxyOptions, io: CliIo, knownCheckId
   const formats = parseFormats(raw.format);
   const reportDir = path.resolve(io.cwd, raw.reportDir);
   const ids = [...knownCheckIds, CLIENT_CHECK_ID];
-  const baseline = raw.baseline !== undefined ? await readInput(raw.baseline, io.cwd, 'baseline', baselineKeys) : undefined;
+  const baseline = raw.baseline !== undefined ? await readBaseline(raw.baseline, io.cwd) : undefined;
   const suppressions: Suppression[] | undefined =
-    raw.suppress !== undefined ? await readInput(raw.suppress, io.cwd, 'suppressions', (text) => parseSuppressions(text, ids)) : undefined;
+    raw.suppress !== undefined ? await readSuppressions(raw.suppress, io.cwd, ids) : undefined;
   await ensureWritableDir(reportDir, raw.reportDir);
   const secretsRef: { scrub: (text: string) => string } = { scrub: (t) => t };
   const record = raw.record !== undefined ? openRecord(path.resolve(io.cwd, raw.record), raw.record, (text) => secretsRef.scrub(text)) : undefined;
@@ -253,41 +253,6 @@ function int(value: string, flag: string, min: number): number {
   const n = Number(value);
   if (n < min || !Number.isSafeInteger(n) || n > 2_147_483_647) throw new TgcInputError(`${flag} must be a whole number from ${min} to 2147483647, got ${value}`);
   return n;
-}
-
-function parseFormats(text: string | undefined): BuiltinReporter[] {
-  if (text === undefined) return [...BUILTIN_REPORTERS];
-  const list = text.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const f of list) {
-    if (!isBuiltinReporter(f)) throw new TgcInputError(`--format: unknown format "${f}" (choose from ${BUILTIN_REPORTERS.join(', ')})`);
-  }
-  if (list.length === 0) throw new TgcInputError('--format: no format given');
-  return [...new Set(list)] as BuiltinReporter[];
-}
-
-async function readInput<T>(file: string, cwd: string, what: string, parse: (text: string) => T): Promise<T> {
-  let text: string;
-  try {
-    text = await readFile(path.resolve(cwd, file), 'utf8');
-  } catch (e) {
-    throw new TgcInputError(`cannot read ${what} ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
-  try {
-    return parse(text);
-  } catch (e) {
-    throw new TgcInputError(`${what} ${file}: ${e instanceof Error ? e.message : String(e)}`);
-  }
-}
-
-async function ensureWritableDir(dir: string, shown: string): Promise<void> {
-  try {
-    await makeDirectory(dir);
-    const probe = path.join(dir, '.tgc-write-probe');
-    await writeFile(probe, '');
-    await rm(probe);
-  } catch (e) {
-    throw new TgcInputError(`cannot write to the report directory ${shown}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
 }
 
 function printSummary(report: TgcReport, proxy: ProxyServer, out: (line: string) => void, failOnClient: boolean): void {
