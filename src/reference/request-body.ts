@@ -112,8 +112,12 @@ export async function readRequestBody(request: Request, payloadLimit: number, st
   return deserializeBody(bytes, struct);
 }
 
-/** The 400/422 part of {@link readRequestBody}, on bytes already read. */
-export function deserializeBody(bytes: Uint8Array, struct: RequestStruct): BodyResult {
+/**
+ * The body's JSON, or the 400 axum answers for bytes that are not UTF-8 JSON, with serde_json's
+ * wording. Every route's deserializer starts here (the native ones below, the OpenAI-compatible
+ * ones in ./openai/request.ts).
+ */
+export function parseBodyJson(bytes: Uint8Array): { ok: true; text: string; value: ExactJson } | ({ ok: false } & BodyRejection) {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
@@ -126,15 +130,22 @@ export function deserializeBody(bytes: Uint8Array, struct: RequestStruct): BodyR
     const error = jsonSyntaxError(text);
     if (error) return syntax(error);
   }
+  return { ok: true, text, value: parsed.value };
+}
+
+/** The 400/422 part of {@link readRequestBody}, on bytes already read. */
+export function deserializeBody(bytes: Uint8Array, struct: RequestStruct): BodyResult {
+  const json = parseBodyJson(bytes);
+  if (!json.ok) return json;
   try {
-    return { ok: true, request: new Deserializer(text, parsed.value).request(struct) };
+    return { ok: true, request: new Deserializer(json.text, json.value).request(struct) };
   } catch (e) {
     if (e instanceof DataError) return { ok: false, status: 422, message: REJECTION_PREFIX[422] + e.message, kind: 'json-data' };
     throw e;
   }
 }
 
-function syntax(detail: string): BodyResult {
+function syntax(detail: string): { ok: false } & BodyRejection {
   return { ok: false, status: 400, message: REJECTION_PREFIX[400] + detail, kind: 'json-syntax' };
 }
 
@@ -176,7 +187,7 @@ const PARAMETER_FIELDS: Record<keyof TypedParameters, { kind: FieldKind; option:
 const GRAMMAR_VARIANTS = ['json', 'json_object', 'regex', 'json_schema'];
 
 /** serde's wording for a float in a message: always with a decimal point. */
-function floatText(raw: string): string {
+export function floatText(raw: string): string {
   const s = String(Number(raw));
   return /[.e]/.test(s) ? s.replace('e+', 'e') : `${s}.0`;
 }

@@ -19,8 +19,7 @@ import { parseJson } from '../../core/json.js';
 import type { ExactJson } from '../../core/json.js';
 import { arrayElements, lineColumn, objectMembers, rootSpan } from '../json-scan.js';
 import type { Member, Span } from '../json-scan.js';
-import { jsonSyntaxError, mayHaveLoneSurrogate } from '../json-syntax.js';
-import { isJsonContentType, REJECTION_PREFIX } from '../request-body.js';
+import { floatText, isJsonContentType, parseBodyJson, REJECTION_PREFIX } from '../request-body.js';
 import type { BodyRejection } from '../request-body.js';
 
 export type OpenAIRouteKind = 'chat' | 'completions';
@@ -110,20 +109,10 @@ export type OpenAIBodyResult = { ok: true; request: OpenAIRequestIn } | ({ ok: f
 export function deserializeOpenAIBody(bytes: Uint8Array, contentType: string | null, payloadLimit: number, kind: OpenAIRouteKind): OpenAIBodyResult {
   if (!isJsonContentType(contentType)) return { ok: false, status: 415, message: REJECTION_PREFIX[415], kind: 'content-type' };
   if (bytes.byteLength > payloadLimit) return { ok: false, status: 413, message: REJECTION_PREFIX[413], kind: 'payload-too-large' };
-  let text: string;
+  const json = parseBodyJson(bytes);
+  if (!json.ok) return json;
   try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch {
-    return syntax('invalid unicode code point at line 1 column 1');
-  }
-  const parsed = parseJson(text);
-  if (!parsed.ok) return syntax(jsonSyntaxError(text) ?? `expected value at ${lineColumn(text, parsed.offset ?? 0)}`);
-  if (mayHaveLoneSurrogate(text)) {
-    const error = jsonSyntaxError(text);
-    if (error) return syntax(error);
-  }
-  try {
-    const reader = new Reader(text, parsed.value);
+    const reader = new Reader(json.text, json.value);
     return { ok: true, request: kind === 'chat' ? reader.chat() : reader.completions() };
   } catch (e) {
     if (e instanceof DataError) return { ok: false, status: 422, message: REJECTION_PREFIX[422] + e.message, kind: 'json-data' };
@@ -131,19 +120,10 @@ export function deserializeOpenAIBody(bytes: Uint8Array, contentType: string | n
   }
 }
 
-function syntax(detail: string): OpenAIBodyResult {
-  return { ok: false, status: 400, message: REJECTION_PREFIX[400] + detail, kind: 'json-syntax' };
-}
-
 class DataError extends Error {}
 
 type IntKind = 'u64' | 'u32';
 const INT_MAX: Record<IntKind, bigint> = { u64: 2n ** 64n - 1n, u32: 2n ** 32n - 1n };
-
-function floatText(raw: string): string {
-  const s = String(Number(raw));
-  return /[.e]/.test(s) ? s.replace('e+', 'e') : `${s}.0`;
-}
 
 function commonDefaults(body: ExactJson): CommonRequestIn {
   return {
