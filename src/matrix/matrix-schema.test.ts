@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Severity } from '../core/finding.js';
 import { cleanReport, reportWithViolations } from '../report/__fixtures__/sample-reports.js';
+import { itAgrees, keysOf, membersOf, schemaAt, type ObjectKeys } from '../report/__fixtures__/schema-agreement.js';
 import { chatLine, chatStreamLine, generateLine } from './__fixtures__/lines.js';
 import { MATRIX_SCHEMA, matrixSchemaErrors } from './__fixtures__/matrix-schema.js';
 import { buildMatrix } from './build.js';
@@ -25,22 +26,7 @@ import {
   type TgcMatrix,
 } from './model.js';
 
-type RequiredKeys<T> = { [K in keyof T]-?: Partial<Pick<T, K>> extends Pick<T, K> ? never : K }[keyof T];
-type OptionalKeys<T> = Exclude<keyof T, RequiredKeys<T>>;
-type Exactly<All, Listed> = [Exclude<All, Listed>] extends [never] ? unknown : { missing: Exclude<All, Listed> };
-
-function keysOf<T>() {
-  return <const R extends readonly RequiredKeys<T>[], const O extends readonly OptionalKeys<T>[]>(
-    required: R & Exactly<RequiredKeys<T>, R[number]>,
-    optional: O & Exactly<OptionalKeys<T>, O[number]>,
-  ): { required: string[]; optional: string[] } => ({ required: [...required].map(String), optional: [...optional].map(String) });
-}
-
-function membersOf<T extends string>() {
-  return <const L extends readonly T[]>(list: L & Exactly<T, L[number]>): string[] => [...list];
-}
-
-const OBJECTS: [string, string, { required: string[]; optional: string[] }][] = [
+const OBJECTS: [string, string, ObjectKeys][] = [
   ['TgcMatrix', '', keysOf<TgcMatrix>()(['schemaVersion', 'tool', 'generatedAt', 'by', 'inputs', 'checks', 'rows', 'summary'], [])],
   ['tool', '/properties/tool', keysOf<TgcMatrix['tool']>()(['name', 'version'], [])],
   ['MatrixInput', '/properties/inputs/items', keysOf<MatrixInput>()(['file', 'kind', 'exchanges'], [])],
@@ -62,24 +48,10 @@ const ENUMS: [string, string, string[]][] = [
   ['MatrixInput.kind', '/properties/inputs/items/properties/kind', membersOf<MatrixInput['kind']>()(['exchanges', 'report'])],
 ];
 
-function at(pointer: string): Record<string, unknown> {
-  let node: unknown = MATRIX_SCHEMA;
-  for (const part of pointer.split('/').slice(1)) node = (node as Record<string, unknown>)[part];
-  expect(node, `schema has ${pointer}`).toBeTypeOf('object');
-  return node as Record<string, unknown>;
-}
+const at = (pointer: string): Record<string, unknown> => schemaAt(MATRIX_SCHEMA, pointer);
 
 describe('matrix.schema.json agrees with TgcMatrix', () => {
-  it.each(OBJECTS)('%s: same required and optional keys (schema %s)', (_name, pointer, keys) => {
-    const node = at(pointer);
-    expect([...((node['required'] as string[] | undefined) ?? [])].sort()).toEqual([...keys.required].sort());
-    expect(Object.keys(node['properties'] as object).sort()).toEqual([...keys.required, ...keys.optional].sort());
-    expect(node['additionalProperties']).toBe(false);
-  });
-
-  it.each(ENUMS)('%s: same values (schema %s)', (_name, pointer, values) => {
-    expect([...(at(pointer)['enum'] as string[])].sort()).toEqual([...values].sort());
-  });
+  itAgrees(MATRIX_SCHEMA, OBJECTS, ENUMS);
 
   it('has the same schemaVersion, and every grouping the command accepts', () => {
     expect(at('/properties/schemaVersion')['const']).toBe(MATRIX_SCHEMA_VERSION);

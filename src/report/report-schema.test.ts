@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Severity } from '../core/finding.js';
 import { cleanReport, reportWithViolations } from './__fixtures__/sample-reports.js';
+import { itAgrees, keysOf, membersOf, schemaAt, type ObjectKeys } from './__fixtures__/schema-agreement.js';
 import { REPORT_SCHEMA, reportSchemaErrors } from './__fixtures__/report-schema.js';
 import { applyBaseline } from './baseline.js';
 import type {
@@ -24,25 +25,8 @@ import type {
 import { REPORT_SCHEMA_VERSION } from './report.js';
 import { applySuppressions } from './suppressions.js';
 
-type RequiredKeys<T> = { [K in keyof T]-?: Partial<Pick<T, K>> extends Pick<T, K> ? never : K }[keyof T];
-type OptionalKeys<T> = Exclude<keyof T, RequiredKeys<T>>;
-type Exactly<All, Listed> = [Exclude<All, Listed>] extends [never] ? unknown : { missing: Exclude<All, Listed> };
-
-/** T's required and optional keys, listed exactly: the compiler rejects a missing or extra one. */
-function keysOf<T>() {
-  return <const R extends readonly RequiredKeys<T>[], const O extends readonly OptionalKeys<T>[]>(
-    required: R & Exactly<RequiredKeys<T>, R[number]>,
-    optional: O & Exactly<OptionalKeys<T>, O[number]>,
-  ): { required: string[]; optional: string[] } => ({ required: [...required].map(String), optional: [...optional].map(String) });
-}
-
-/** Every member of a string union, listed exactly. */
-function membersOf<T extends string>() {
-  return <const L extends readonly T[]>(list: L & Exactly<T, L[number]>): string[] => [...list];
-}
-
 type Finding = ReportFinding;
-const OBJECTS: [string, string, { required: string[]; optional: string[] }][] = [
+const OBJECTS: [string, string, ObjectKeys][] = [
   ['TgcReport', '', keysOf<TgcReport>()(
     ['schemaVersion', 'tool', 'target', 'seed', 'startedAt', 'durationMs', 'interrupted', 'limits', 'summary', 'checks', 'findings', 'skipped', 'timings', 'coverage'],
     ['fixed', 'suppressions', 'shard', 'run'],
@@ -83,24 +67,10 @@ const ENUMS: [string, string, string[]][] = [
   ['limits source', '/properties/limits/additionalProperties/properties/source', membersOf<TgcReport['limits'][string]['source']>()(['user', 'info', 'learned', 'default'])],
 ];
 
-function at(pointer: string): Record<string, unknown> {
-  let node: unknown = REPORT_SCHEMA;
-  for (const part of pointer.split('/').slice(1)) node = (node as Record<string, unknown>)[part];
-  expect(node, `schema has ${pointer}`).toBeTypeOf('object');
-  return node as Record<string, unknown>;
-}
+const at = (pointer: string): Record<string, unknown> => schemaAt(REPORT_SCHEMA, pointer);
 
 describe('report.schema.json agrees with TgcReport', () => {
-  it.each(OBJECTS)('%s: same required and optional keys (schema %s)', (_name, pointer, keys) => {
-    const node = at(pointer);
-    expect([...((node['required'] as string[] | undefined) ?? [])].sort()).toEqual([...keys.required].sort());
-    expect(Object.keys(node['properties'] as object).sort()).toEqual([...keys.required, ...keys.optional].sort());
-    expect(node['additionalProperties']).toBe(false);
-  });
-
-  it.each(ENUMS)('%s: same values (schema %s)', (_name, pointer, values) => {
-    expect([...(at(pointer)['enum'] as string[])].sort()).toEqual([...values].sort());
-  });
+  itAgrees(REPORT_SCHEMA, OBJECTS, ENUMS);
 
   it('has the same schemaVersion', () => {
     expect(at('/properties/schemaVersion')['const']).toBe(REPORT_SCHEMA_VERSION);
