@@ -2,11 +2,11 @@
  * `tgc validate request|response|stream|exchanges FILE... [--request REQ.json]`: the contract
  * applied to recorded artifacts.
  */
-import { API_NAMES, apiByName, apiForExchange, type ApiDefinition, type Decoder } from '../apis/index.js';
-import type { BaseExchangeView, RecordedExchange, RouteName } from '../core/exchange.js';
+import { API_NAMES, apiByName } from '../apis/index.js';
+import { createExchangeJudge } from '../apis/judge.js';
+import type { RecordedExchange, RouteName } from '../core/exchange.js';
 import type { Finding } from '../core/finding.js';
 import { parseExchangeLine } from '../engine/exchange-lines.js';
-import { applyChecks } from '../engine/inspect-exchange.js';
 import { EXIT, TgcInputError } from './errors.js';
 import type { CliIo } from './io.js';
 import { readJson, readText } from './read-input.js';
@@ -111,22 +111,13 @@ export async function validateCommand(
   return violations > 0 ? EXIT.violations : EXIT.ok;
 }
 
-/**
- * Judges each exchange as its API does (the route says which: an OpenAI-compatible path, or
- * the native API), with that API's decoder, loaded once, and its checks.
- */
+/** Judges each exchange as its API does (the route says which), with its decoder and checks. */
 function createJudge(): (exchange: RecordedExchange) => Promise<Finding[]> {
-  const decoders = new Map<ApiDefinition<BaseExchangeView>, Promise<Decoder<BaseExchangeView>>>();
+  const judge = createExchangeJudge();
   return async (exchange) => {
-    const api = apiForExchange(exchange);
-    if (!api) throw new TgcInputError(`no API of tgc judges the route ${exchange.route}`);
-    let decoder = decoders.get(api);
-    if (!decoder) {
-      decoder = api.decoder();
-      decoders.set(api, decoder);
-    }
-    const view = (await decoder)(exchange, {});
-    return applyChecks(view, api.checks).findings;
+    const judged = await judge(exchange);
+    if (!judged) throw new TgcInputError(`no API of tgc judges the route ${exchange.route}`);
+    return judged.findings;
   };
 }
 

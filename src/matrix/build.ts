@@ -5,11 +5,10 @@
  * skip per check) and its findings as examples. Rows are targets (./grouping.ts), columns the
  * checks exercised somewhere, in `tgc checks` order.
  */
-import { apiForExchange, everyCheck, type ApiDefinition, type Decoder } from '../apis/index.js';
-import type { BaseExchangeView } from '../core/exchange.js';
+import { everyCheck } from '../apis/index.js';
+import { createExchangeJudge } from '../apis/judge.js';
 import type { Finding, Severity } from '../core/finding.js';
 import { parseExchangeLine } from '../engine/exchange-lines.js';
-import { applyChecks } from '../engine/inspect-exchange.js';
 import { fileLabels, lineFacts, recordingRow, reportRow, secretHeaderValues, secretsOf, headerVersions, type ServerVersion } from './grouping.js';
 import {
   CELL_STATUS_ORDER,
@@ -100,7 +99,7 @@ export async function buildMatrix(files: readonly MatrixSourceFile[], options: B
   const extraChecks = new Map<string, MatrixCheck>();
   const secrets = new Set<string>();
   const inputs: MatrixInput[] = [];
-  const decoders = new Map<ApiDefinition<BaseExchangeView>, Promise<Decoder<BaseExchangeView>>>();
+  const judge = createExchangeJudge();
   let judgeErrors = 0;
 
   const rowFor = (target: string, model: string | undefined): RowAcc => {
@@ -134,15 +133,9 @@ export async function buildMatrix(files: readonly MatrixSourceFile[], options: B
       const exchange = parsed.exchange;
       const line = JSON.parse(raw) as JsonObject;
       for (const s of secretsOf(line)) secrets.add(s);
-      const api = apiForExchange(exchange);
-      if (!api) throw new MatrixInputError(`${file}:${i + 1}: no API of tgc judges the route ${exchange.route}`);
-      let decoder = decoders.get(api);
-      if (!decoder) {
-        decoder = api.decoder();
-        decoders.set(api, decoder);
-      }
-      const view = (await decoder)(exchange, {});
-      const { findings, outcomes } = applyChecks(view, api.checks);
+      const judgement = await judge(exchange);
+      if (!judgement) throw new MatrixInputError(`${file}:${i + 1}: no API of tgc judges the route ${exchange.route}`);
+      const { findings, outcomes } = judgement;
       const facts = lineFacts(line, exchange.headers);
       const where = recordingRow(options.by, facts, label);
       const row = rowFor(where.target, where.model);

@@ -5,11 +5,12 @@
  * server's. The client's side also gets the rules `tgc validate request` applies (the schema and
  * the rules every server enforces), as `tgc mock --check-client` reports them.
  */
-import { apiForExchange, type ApiDefinition, type Decoder } from '../apis/index.js';
+import type { ApiDefinition } from '../apis/index.js';
+import { createExchangeJudge } from '../apis/judge.js';
 import type { BaseExchangeView, RecordedExchange } from '../core/exchange.js';
 import type { Finding } from '../core/finding.js';
 import type { CheckDefinition } from '../checks/check.js';
-import { applyChecks, type CheckOutcome } from '../engine/inspect-exchange.js';
+import type { CheckOutcome } from '../engine/inspect-exchange.js';
 import type { TgcReport } from '../report/report.js';
 
 /** The check under which the client's own departures are filed (as `tgc mock --check-client` does). */
@@ -38,17 +39,11 @@ export interface Judgement {
 export type Judge = (exchange: RecordedExchange, requestBytes: number | undefined) => Promise<Judgement>;
 
 export function createJudge(): Judge {
-  const decoders = new Map<ApiDefinition<BaseExchangeView>, Promise<Decoder<BaseExchangeView>>>();
+  const judge = createExchangeJudge();
   return async (exchange, requestBytes) => {
-    const api = apiForExchange(exchange);
-    if (!api) throw new Error(`no API of tgc judges the route ${exchange.route}`);
-    let decoder = decoders.get(api);
-    if (!decoder) {
-      decoder = api.decoder();
-      decoders.set(api, decoder);
-    }
-    const view = (await decoder)(exchange, {});
-    const { findings, outcomes } = applyChecks(view, api.checks);
+    const judged = await judge(exchange);
+    if (!judged) throw new Error(`no API of tgc judges the route ${exchange.route}`);
+    const { api, findings, outcomes } = judged;
     if (requestBytes === undefined) {
       outcomes.set(CLIENT_CHECK.id, { status: 'skip', reason: 'the request body was not received whole' });
     } else {
