@@ -42,7 +42,9 @@ const SCENARIOS: readonly Scenario[] = [
     seed: 4,
     fault: 'seed-ignored',
     caughtBy: 'determinism',
-    checks: ['response-completes', 'response-schema', 'stream-framing', 'stream-index', 'determinism', 'stream-equivalence', 'stream-incremental'],
+    // Not stream-equivalence: under this fault a stream and its non-stream twin sample with two
+    // unrelated random seeds, so whether they share the first token is chance, run to run.
+    checks: ['response-completes', 'response-schema', 'stream-framing', 'stream-index', 'determinism', 'stream-incremental'],
   },
   { api: 'openai', seed: 11 },
   { api: 'openai', seed: 3, fault: 'openai-stream-done-missing', caughtBy: 'openai-stream-done' },
@@ -51,7 +53,8 @@ const SCENARIOS: readonly Scenario[] = [
     seed: 5,
     fault: 'openai-seed-ignored',
     caughtBy: 'openai-determinism',
-    checks: ['response-completes', 'stream-framing', 'openai-response-schema', 'openai-chunk-schema', 'openai-stream-done', 'openai-determinism', 'openai-stream-equivalence'],
+    // Not openai-stream-equivalence, for the same reason as seed-ignored above.
+    checks: ['response-completes', 'stream-framing', 'openai-response-schema', 'openai-chunk-schema', 'openai-stream-done', 'openai-determinism'],
   },
 ];
 
