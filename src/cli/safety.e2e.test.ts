@@ -114,12 +114,19 @@ describe.skipIf(!existsSync(BIN))('safety of live targets', () => {
 
   it('a second signal exits at once', async () => {
     // A server that accepts and never answers: the first signal waits for nothing to finish.
-    const hang = createServer(() => undefined);
+    // Its first request tells that tgc has started and listens for signals (a fixed wait raced a
+    // slow start on a loaded machine: a signal before the handlers is the default one).
+    let requested: () => void = () => undefined;
+    const firstRequest = new Promise<void>((resolve) => (requested = resolve));
+    const hang = createServer(() => requested());
     await new Promise<void>((resolve) => hang.listen(0, '127.0.0.1', resolve));
     try {
       const url = `http://127.0.0.1:${(hang.address() as AddressInfo).port}`;
       const child = spawn(process.execPath, [BIN, 'run', '--url', url, '--report-dir', path.join(tmp, 'twice'), '--timeout-ms', '60000']);
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+      // Read what it writes: a full pipe would block the child in a synchronous write, deaf to signals.
+      child.stdout.resume();
+      child.stderr.resume();
+      await firstRequest;
       child.kill('SIGTERM');
       await new Promise((resolve) => setTimeout(resolve, 50));
       const t0 = Date.now();
