@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 /** The `tgc` executable. */
-import { runCli } from './program.js';
 
 let interrupt: (signal: 'SIGINT' | 'SIGTERM') => void = () => undefined;
 const interrupted = new Promise<'SIGINT' | 'SIGTERM'>((resolve) => {
@@ -16,6 +15,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+// Loaded after the handlers are in place, so that a signal during start-up (loading takes most of
+// a second on a busy machine) is one tgc handles, not the default that kills without a report.
+const { runCli } = await import('./program.js');
 const code = await runCli(process.argv.slice(2), {
   stdout: (text) => void process.stdout.write(text),
   stderr: (text) => void process.stderr.write(text),
