@@ -248,3 +248,29 @@ describe('headers and other routes', () => {
     expect(() => createHandlers({ baseUrl: 'not a url' })).toThrow(/baseUrl/);
   });
 });
+
+describe('a fault that drops stream events', () => {
+  // A pull that enqueues nothing is not called again: the handler must go on to the next event,
+  // else the stream stalls at the first dropped one.
+  const dropOdd = {
+    name: 'test-drop-odd-events',
+    description: 'drops every odd stream event (test only)',
+    transformEvent: (event: unknown, ctx: { index: number }) => (ctx.index % 2 === 1 ? [] : [event]),
+  } as unknown as NonNullable<Parameters<typeof createHandlers>[0]>['fault'];
+  const server = setupServer(...createHandlers({ baseUrl: 'http://dropping.test', fault: dropOdd }));
+  beforeAll(() => server.listen({ onUnhandledRequest: 'bypass' }));
+  afterAll(() => server.close());
+
+  it('streams the events it keeps and ends', async () => {
+    const stream = await fetch('http://dropping.test/generate_stream', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ inputs: 'Hello', parameters: { max_new_tokens: 6, stop: [] } }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    expect(stream.status).toBe(200);
+    const events = sseData(await stream.text());
+    expect(events.length).toBeGreaterThanOrEqual(1);
+    expect(events.length).toBeLessThanOrEqual(3);
+  });
+});

@@ -455,19 +455,24 @@ function streamAnswer(
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
-        const next = await withKeepAlive(iterator.next(), state.o.keepAliveMs, () => {
-          const frame = fault?.transformFrame?.(KEEP_ALIVE, validCtx) ?? KEEP_ALIVE;
-          controller.enqueue(encoder.encode(frame));
-        });
-        if (next.done) {
-          controller.close();
-          return;
+        // Until something is enqueued: a pull that enqueues nothing (a fault's transformEvent that
+        // drops an event) is not called again, and the stream would stall.
+        for (let enqueued = false; !enqueued; index++) {
+          const next = await withKeepAlive(iterator.next(), state.o.keepAliveMs, () => {
+            const frame = fault?.transformFrame?.(KEEP_ALIVE, validCtx) ?? KEEP_ALIVE;
+            controller.enqueue(encoder.encode(frame));
+            enqueued = true;
+          });
+          if (next.done) {
+            controller.close();
+            return;
+          }
+          for (const event of fault?.transformEvent?.(next.value, { ...validCtx, index }) ?? [next.value]) {
+            const frame = sseFrame(event);
+            controller.enqueue(encoder.encode(fault?.transformFrame?.(frame, validCtx) ?? frame));
+            enqueued = true;
+          }
         }
-        for (const event of fault?.transformEvent?.(next.value, { ...validCtx, index }) ?? [next.value]) {
-          const frame = sseFrame(event);
-          controller.enqueue(encoder.encode(fault?.transformFrame?.(frame, validCtx) ?? frame));
-        }
-        index++;
       } catch (e) {
         if (!abort.signal.aborted) controller.error(e);
         else {
