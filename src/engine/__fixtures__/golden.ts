@@ -4,6 +4,7 @@
  * that users' baselines keep matching. `UPDATE_GOLDEN=1` rewrites the stored reports; do that
  * only for a change that means to alter a verdict, and say so in the commit.
  */
+import { apiByName } from '../../apis/index.js';
 import { faults, startReferenceServer } from '../../reference/index.js';
 import { DEFAULT_LIMITS } from '../../transport/index.js';
 import type { TgcReport } from '../../report/report.js';
@@ -32,11 +33,14 @@ const V1_KEYS = ['tool', 'target', 'seed', 'interrupted', 'limits', 'summary', '
 export async function goldenReport(run: GoldenRun): Promise<unknown> {
   const fault = run.fault === undefined ? undefined : faults.find((f) => f.name === run.fault);
   if (run.fault !== undefined && !fault) throw new Error(`no fault named ${run.fault}`);
-  const server = await startReferenceServer({ ...(fault ? { fault, ...(fault.mockOptions ?? {}) } : {}), profile: run.api });
+  // Where the API's declaration says its built-in target is, as the fault catalogue does.
+  const builtIn = apiByName(run.api)?.driver?.builtIn;
+  if (!builtIn) throw new Error(`no API drives ${run.api}`);
+  const server = await startReferenceServer({ ...(fault ? { fault, ...(fault.mockOptions ?? {}) } : {}), profile: builtIn.profile });
   try {
     const report = await runConformance(
       {
-        url: run.api === 'hf' ? `${server.url}/models/tgc/reference-model` : server.url,
+        url: builtIn.url(server.url),
         api: run.api,
         authRequired: false,
         headers: fault?.runOptions?.headers ?? {},
