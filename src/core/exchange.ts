@@ -91,6 +91,12 @@ export interface OpenAIExchangeView extends BaseExchangeView {
   chunkEvents?: number[];
   /** Stream: every data event's text, in order (`[DONE]` included), for framing rules. */
   eventData?: string[];
+  /**
+   * Stream: the positions of the data events (not `[DONE]`) whose data the decoder could not
+   * parse as JSON, in order; set by the decoder beside `eventData`, so that no check parses the
+   * events again. Absent: a check parses `eventData` itself.
+   */
+  notJsonEvents?: number[];
   /** Stream: the position of the first `data: [DONE]`, when one came. */
   doneEvent?: number;
   /** Stream: the error event, if one came. */

@@ -53,3 +53,21 @@ describe('helpers', () => {
     expect(toApproximate({ a: [2n ** 60n] })).toEqual({ a: [2 ** 60] });
   });
 });
+
+describe('parseJson on mixed documents', () => {
+  // Strings full of quotes, backslashes and digit runs beside long integer literals: the pre-pass
+  // must tell literals from string contents, and revive exactly the unsafe integers.
+  const item = fc.oneof(
+    fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }),
+    fc.string({ unit: fc.constantFrom('"', '\\', '1', '9', '0', 'a', ' ', '\u00e9'), maxLength: 40 }),
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+  );
+  test.prop([fc.array(item, { maxLength: 12 })])('revives exactly the integers beyond 2^53', (items) => {
+    const text = `{"xs":[${items.map((x) => (typeof x === 'bigint' ? x.toString() : JSON.stringify(x))).join(',')}],"seed":12345678901234567890}`;
+    const r = parseJson(text);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const want = items.map((x) => (typeof x === 'bigint' ? (Number.isSafeInteger(Number(x)) ? Number(x) : x) : (JSON.parse(JSON.stringify(x)) as unknown)));
+    expect(r.value).toEqual({ xs: want, seed: 12345678901234567890n });
+  });
+});

@@ -36,9 +36,9 @@ export function parseJson(text: string): ParseJsonResult {
     if (marked === text) {
       return { ok: true, value: JSON.parse(text) as ExactJson, hasBigInt: false };
     }
-    const value = JSON.parse(marked, (_key, v: unknown) =>
-      typeof v === 'string' && v.startsWith(SENTINEL) ? BigInt(v.slice(SENTINEL.length)) : v,
-    ) as ExactJson;
+    // A walk over the parsed value rather than a reviver: V8 calls a reviver through its runtime
+    // for every value, several times slower than JSON.parse itself.
+    const value = reviveBigInts(JSON.parse(marked) as ExactJson);
     return { ok: true, value, hasBigInt: true };
   } catch (e) {
     const error = e instanceof Error ? e.message : String(e);
@@ -74,6 +74,34 @@ function hasLongDigitRun(text: string): boolean {
   return false;
 }
 
+function sentinelBigInt(v: string): bigint | undefined {
+  return v.charCodeAt(0) === 0 && v.startsWith(SENTINEL) ? BigInt(v.slice(SENTINEL.length)) : undefined;
+}
+
+/** Replaces, in place, each sentinel string of {@link markUnsafeIntegers} by its bigint. */
+function reviveBigInts(value: ExactJson): ExactJson {
+  if (typeof value === 'string') return sentinelBigInt(value) ?? value;
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i] as ExactJson;
+      if (typeof v === 'string') {
+        const b = sentinelBigInt(v);
+        if (b !== undefined) value[i] = b;
+      } else if (v !== null && typeof v === 'object') reviveBigInts(v);
+    }
+    return value;
+  }
+  for (const key in value) {
+    const v = value[key] as ExactJson;
+    if (typeof v === 'string') {
+      const b = sentinelBigInt(v);
+      if (b !== undefined) Object.defineProperty(value, key, { value: b, writable: true, enumerable: true, configurable: true });
+    } else if (v !== null && typeof v === 'object') reviveBigInts(v);
+  }
+  return value;
+}
+
 /**
  * Rewrites each integer literal outside strings whose value is not a safe integer into a
  * sentinel string. Text that is not valid JSON is left for JSON.parse to reject (a string
@@ -87,14 +115,22 @@ function markUnsafeIntegers(text: string): string {
   while (i < n) {
     const c = text.charCodeAt(i);
     if (c === 0x22 /* " */) {
-      i++;
-      while (i < n) {
-        const d = text.charCodeAt(i);
-        if (d === 0x5c /* \ */) i += 2;
-        else if (d === 0x22) break;
-        else i++;
+      // To the closing quote: the next quote not escaped (preceded by an even run of backslashes).
+      let from = i + 1;
+      for (;;) {
+        const q = text.indexOf('"', from);
+        if (q < 0) {
+          i = n;
+          break;
+        }
+        let b = q - 1;
+        while (b > i && text.charCodeAt(b) === 0x5c /* \ */) b--;
+        if ((q - 1 - b) % 2 === 0) {
+          i = q + 1;
+          break;
+        }
+        from = q + 1;
       }
-      i++;
       continue;
     }
     if (c === 0x2d /* - */ || (c >= 0x30 && c <= 0x39)) {
@@ -105,21 +141,29 @@ function markUnsafeIntegers(text: string): string {
       const isInteger = next !== 0x2e /* . */ && next !== 0x65 /* e */ && next !== 0x45; /* E */
       if (!isInteger) {
         // skip the rest of the number literal
-        while (i < n && /[0-9eE.+-]/.test(text[i] ?? '')) i++;
+        while (i < n && isNumberChar(text.charCodeAt(i))) i++;
         continue;
       }
-      const literal = text.slice(start, i);
-      const digits = c === 0x2d ? literal.length - 1 : literal.length;
+      const first = c === 0x2d ? start + 1 : start;
+      const digits = i - first;
       // A leading zero makes the literal invalid JSON: leave it for JSON.parse to reject.
-      if (digits >= 16 && !/^-?0\d/.test(literal) && !Number.isSafeInteger(Number(literal))) {
-        out += text.slice(last, start) + `"\\u0000tgc-bigint:${literal}"`;
-        last = i;
+      if (digits >= 16 && text.charCodeAt(first) !== 0x30) {
+        const literal = text.slice(start, i);
+        if (!Number.isSafeInteger(Number(literal))) {
+          out += text.slice(last, start) + `"\\u0000tgc-bigint:${literal}"`;
+          last = i;
+        }
       }
       continue;
     }
     i++;
   }
   return last === 0 ? text : out + text.slice(last);
+}
+
+/** `[0-9eE.+-]`: a character of a number literal. */
+function isNumberChar(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x65 || c === 0x45 || c === 0x2b || c === 0x2d;
 }
 
 /** Serialises a value parsed by {@link parseJson}, writing bigints exactly. */
@@ -162,8 +206,20 @@ export function containsBigInt(value: unknown): boolean {
 export function toApproximate(value: unknown): unknown {
   if (typeof value === 'bigint') return Number(value);
   if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map(toApproximate);
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toApproximate(v)]));
+  // Plain loops (no entries arrays): this copies every body that holds a bigint.
+  if (Array.isArray(value)) {
+    const out = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = toApproximate(value[i]);
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const v = toApproximate((value as Record<string, unknown>)[key]);
+    // As Object.fromEntries: an own data property even for "__proto__".
+    if (key === '__proto__') Object.defineProperty(out, key, { value: v, writable: true, enumerable: true, configurable: true });
+    else out[key] = v;
+  }
+  return out;
 }
 
 /** True for a JSON object (not null, not an array). */

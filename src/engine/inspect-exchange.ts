@@ -49,8 +49,9 @@ export function applyChecks<V extends BaseExchangeView>(
 ): { findings: Finding[]; outcomes: Map<string, CheckOutcome> } {
   const findings: Finding[] = [];
   const outcomes = new Map<string, CheckOutcome>();
+  const incomplete = Boolean(view.transportFailure || view.redirect);
   for (const check of checks) {
-    if ((view.transportFailure || view.redirect) && check.id !== 'response-completes') {
+    if (incomplete && check.id !== 'response-completes') {
       outcomes.set(check.id, { status: 'skip', reason: 'the exchange did not complete' });
       continue;
     }

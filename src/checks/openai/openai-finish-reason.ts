@@ -85,11 +85,12 @@ export const openaiFinishReason: CheckDefinition<OpenAIExchangeView> = {
     if (view.kind === 'models') return { skip: 'GET /v1/models has no finish_reason' };
     const allowed: readonly string[] = view.kind === 'chat' ? CHAT_FINISH_REASONS : COMPLETION_FINISH_REASONS;
     const tally = new Tally<Kind>();
-    const enumFinding = (value: unknown, where: string, place: { pointer: string; event?: number }) => {
+    // `where` is a function on the stream path: a message is made only for a kind's first occurrence.
+    const enumFinding = (value: unknown, where: string | (() => string), place: { pointer: string; event?: number }) => {
       const departure = enumDeparture(value, allowed);
       if (departure === undefined) return;
       const expected = `null or one of ${allowed.join(', ')}`;
-      tally.add(departure, { ...place, message: `expected finish_reason to be ${expected} (${where}) but saw ${show(value)}` });
+      tally.add(departure, () => ({ ...place, message: `expected finish_reason to be ${expected} (${typeof where === 'function' ? where() : where}) but saw ${show(value)}` }));
     };
 
     if (!view.streamed) {
@@ -115,7 +116,7 @@ export const openaiFinishReason: CheckDefinition<OpenAIExchangeView> = {
         const present = 'finish_reason' in choice;
         const value = choice['finish_reason'];
         const at_ = pointer('/choices', at, 'finish_reason');
-        enumFinding(value, `choice index ${show(choice['index'])} at event ${event}`, { pointer: at_, event });
+        enumFinding(value, () => `choice index ${show(choice['index'])} at event ${event}`, { pointer: at_, event });
         const key = choiceKey(choice['index']);
         const list = byChoice.get(key) ?? [];
         list.push({ event, pointer: at_, value, present });
@@ -128,7 +129,7 @@ export const openaiFinishReason: CheckDefinition<OpenAIExchangeView> = {
       const last = list.length - 1;
       list.forEach((o, i) => {
         if (i < last && !o.present) {
-          tally.add('absent-before-last', { event: o.event, pointer: o.pointer, message: `expected finish_reason: null on ${label}'s chunks before its last, but the key is absent at event ${o.event}` });
+          tally.add('absent-before-last', () => ({ event: o.event, pointer: o.pointer, message: `expected finish_reason: null on ${label}'s chunks before its last, but the key is absent at event ${o.event}` }));
         }
       });
       const finals = list.flatMap((o, i) => (ends(o.value) ? [i] : []));

@@ -26,9 +26,9 @@ function judge(tally: Tally<Kind>, body: unknown, expected: Expected, where: str
   if (!isRecord(body)) return;
   const value = body['object'];
   if (value === expected) return;
-  const place = { pointer: pointer(at.pointer, 'object'), ...(at.event === undefined ? {} : { event: at.event }) };
-  if (value === undefined) tally.add('missing', { ...place, message: `expected ${where} to have "object": "${expected}" but the key is absent` });
-  else tally.add(`wrong:${expected}`, { ...place, message: `expected ${where} to have "object": "${expected}" but saw ${show(value)}` });
+  const place = (): { pointer: string; event?: number } => ({ pointer: pointer(at.pointer, 'object'), ...(at.event === undefined ? {} : { event: at.event }) });
+  if (value === undefined) tally.add('missing', () => ({ ...place(), message: `expected ${where} to have "object": "${expected}" but the key is absent` }));
+  else tally.add(`wrong:${expected}`, () => ({ ...place(), message: `expected ${where} to have "object": "${expected}" but saw ${show(value)}` }));
 }
 
 /**

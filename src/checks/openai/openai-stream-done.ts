@@ -45,10 +45,14 @@ export const openaiStreamDone: CheckDefinition<OpenAIExchangeView> = {
     const done = view.doneEvent;
     const tally = new Tally<Kind>();
     const end = done ?? data.length;
-    for (let i = 0; i < end; i++) {
+    // The decoder's verdict on each event where it gave one (it parsed every event already).
+    const notJson = view.notJsonEvents;
+    const positions = notJson ?? Array.from({ length: end }, (_, i) => i);
+    for (const i of positions) {
+      if (i >= end) break;
       const text = data[i] ?? '';
       if (text === DONE || text.trim() === '') continue;
-      if (!parseJson(text).ok) {
+      if (notJson !== undefined || !parseJson(text).ok) {
         tally.add('not-json', { event: i, message: `expected the data of event ${i} to be JSON or [DONE] but it is ${JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text)}` });
       }
     }

@@ -207,6 +207,10 @@ const COMPLETION_FIELD_TYPES: Readonly<Record<string, readonly JsonType[]>> = {
   stream: ['boolean', 'null'],
 };
 
+/** The two tables as entries, listed once (rejectReasons runs on every request). */
+const CHAT_FIELD_ENTRIES = Object.entries(CHAT_FIELD_TYPES);
+const COMPLETION_FIELD_ENTRIES = Object.entries(COMPLETION_FIELD_TYPES);
+
 const ROLES = new Set(['developer', 'system', 'user', 'assistant', 'tool']);
 
 function jsonType(v: ExactJson): JsonType {
@@ -262,7 +266,7 @@ function rejectReasons(body: ExactJson, kind: BodyKind): Finding[] {
   }
   const out: Finding[] = [];
   const types = kind === 'chat' ? CHAT_FIELD_TYPES : COMPLETION_FIELD_TYPES;
-  for (const [field, accepted] of Object.entries(types)) {
+  for (const [field, accepted] of kind === 'chat' ? CHAT_FIELD_ENTRIES : COMPLETION_FIELD_ENTRIES) {
     if (!(field in body)) continue;
     const v = body[field] as ExactJson;
     if (field === 'prompt' && v === null) continue; // prompt-missing below

@@ -91,6 +91,7 @@ function decodeStream(
   const chunks: (ChatCompletionChunk | CompletionChunk)[] = [];
   const chunkEvents: number[] = [];
   const eventData: string[] = [];
+  const notJsonEvents: number[] = [];
   let allValid = true;
   decoded.events.forEach((e, i) => {
     eventData.push(e.data);
@@ -100,7 +101,8 @@ function decodeStream(
     }
     const parsed = parseJson(e.data);
     if (!parsed.ok) {
-      // openai-stream-done reports it, from eventData.
+      // openai-stream-done reports it, from notJsonEvents.
+      notJsonEvents.push(i);
       allValid = false;
       return;
     }
@@ -122,6 +124,7 @@ function decodeStream(
     } else allValid = false;
   });
   view.eventData = eventData;
+  view.notJsonEvents = notJsonEvents;
   if (allValid) {
     view.chunks = chunks;
     view.chunkEvents = chunkEvents;

@@ -75,6 +75,7 @@ export interface AnswerOutput {
 /** A short text for any JSON value, for messages and keys. */
 export function show(value: unknown): string {
   if (value === undefined) return 'absent';
+  if (typeof value === 'number') return JSON.stringify(value); // the common case (a choice index), without the bigint walk
   try {
     return stringifyJson(value) ?? String(value);
   } catch {
@@ -196,8 +197,7 @@ function fromChunks(view: OpenAIExchangeView, chunks: readonly unknown[]): Answe
       }
       const text = chat ? delta?.content : raw.text;
       if (typeof text === 'string') {
-        a.parts.push(text);
-        out.content = a.parts.join('');
+        a.parts.push(text); // joined once, after the last chunk
         if (text !== '') out.contentPlace = { pointer: chat ? pointer(at, 'delta', 'content') : pointer(at, 'text'), event };
       }
       if (raw.logprobs !== null && raw.logprobs !== undefined) out.logprobs.push({ value: raw.logprobs, place: { pointer: pointer(at, 'logprobs'), event } });
@@ -210,6 +210,7 @@ function fromChunks(view: OpenAIExchangeView, chunks: readonly unknown[]): Answe
     });
   });
   for (const a of byIndex.values()) {
+    if (a.parts.length > 0) a.out.content = a.parts.join('');
     const finish = a.lastNonEmptyFinish ?? a.lastFinish;
     if (finish !== undefined) {
       a.out.finishReason = finish.value;
@@ -220,8 +221,30 @@ function fromChunks(view: OpenAIExchangeView, chunks: readonly unknown[]): Answe
   return answer;
 }
 
+interface CachedAnswer {
+  /** What the answer was read from: a view whose parts are the same objects gets the same answer. */
+  from: readonly unknown[];
+  answer: AnswerOutput | { skip: string };
+}
+
+/** Five checks read the answer of every exchange: it is assembled once per view (never edited). */
+const answers = new WeakMap<OpenAIExchangeView, CachedAnswer>();
+
+function answerInputs(view: OpenAIExchangeView): unknown[] {
+  return [view.kind, view.status, view.streamed, view.transportFailure, view.streamError, view.chunks, view.chunkEvents, view.response];
+}
+
 /** The choices of a decoded 2xx answer, or why there are none to judge. */
 export function answerOf(view: OpenAIExchangeView): AnswerOutput | { skip: string } {
+  const from = answerInputs(view);
+  const cached = answers.get(view);
+  if (cached !== undefined && cached.from.every((x, i) => x === from[i])) return cached.answer;
+  const answer = readAnswer(view);
+  answers.set(view, { from, answer });
+  return answer;
+}
+
+function readAnswer(view: OpenAIExchangeView): AnswerOutput | { skip: string } {
   const reason = noAnswerReason(view);
   if (reason !== undefined) return { skip: reason };
   if (view.streamed) return fromChunks(view, view.chunks ?? []);

@@ -158,10 +158,11 @@ export function includeUsageAsked(view: OpenAIExchangeView): boolean {
 export class Tally<K extends string> {
   private readonly hits = new Map<K, { message: string; pointer?: string; event?: number; count: number }>();
 
-  add(kind: K, place: { message: string; pointer?: string; event?: number }): void {
+  /** `place` may be a function: it is called only for a kind's first occurrence (messages cost). */
+  add(kind: K, place: { message: string; pointer?: string; event?: number } | (() => { message: string; pointer?: string; event?: number })): void {
     const seen = this.hits.get(kind);
     if (seen !== undefined) seen.count += 1;
-    else this.hits.set(kind, { ...place, count: 1 });
+    else this.hits.set(kind, { ...(typeof place === 'function' ? place() : place), count: 1 });
   }
 
   has(kind: K): boolean {
