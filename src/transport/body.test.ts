@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeUtf8Body, isEventStream, isJsonType, joinHeaders, jsonDepth, mediaType } from './body.js';
+import { createBodyDecoder, decodeUtf8Body, isEventStream, isJsonType, joinHeaders, jsonDepth, mediaType } from './body.js';
 
 describe('joinHeaders', () => {
   it('lower-cases names and joins repeats with ", " in arrival order', () => {
@@ -69,5 +69,57 @@ describe('jsonDepth', () => {
     const deep = '['.repeat(100_000) + ']'.repeat(100_000);
     expect(jsonDepth(deep)).toBe(100_000);
     expect(jsonDepth(deep, 1_000)).toBe(1_001);
+  });
+});
+
+describe('decodeUtf8Body on a cut body', () => {
+  it('drops only a character the cut left unfinished, at any cut', () => {
+    const whole = Buffer.from('h\u00e9 \u{1F600} \u20ac');
+    for (let i = 0; i <= whole.length; i++) {
+      const cut = decodeUtf8Body(whole.subarray(0, i), false);
+      expect(cut.invalidAt).toBeUndefined();
+      expect(whole.toString('utf8').startsWith(cut.text)).toBe(true);
+      expect(Buffer.byteLength(cut.text)).toBeGreaterThan(i - 4);
+    }
+  });
+});
+
+describe('createBodyDecoder', () => {
+  const split = (b: Uint8Array, at: number[]): Uint8Array[] => {
+    const out: Uint8Array[] = [];
+    let from = 0;
+    for (const i of [...at, b.length]) {
+      out.push(b.subarray(from, i));
+      from = i;
+    }
+    return out;
+  };
+  const run = (parts: Uint8Array[], complete: boolean) => {
+    const d = createBodyDecoder();
+    for (const p of parts) d.feed(p);
+    return d.end(complete);
+  };
+
+  it('gives what decodeUtf8Body gives on the whole, wherever the chunks split', () => {
+    const samples = [
+      Buffer.from('h\u00e9 \u{1F600} \u20ac done'),
+      Buffer.from([0xef, 0xbb, 0xbf, 0x7b, 0x7d]),
+      Buffer.concat([Buffer.from('ab'), Buffer.from([0xff]), Buffer.from('c')]),
+      Buffer.concat([Buffer.from('a'), Buffer.from([0xe2, 0x28, 0xa1])]),
+      Buffer.concat([Buffer.from('x\u00e9'), Buffer.from([0xed, 0xa0, 0x80])]),
+      Buffer.concat([Buffer.from('ab'), Buffer.from([0xe2, 0x82])]),
+      Buffer.concat([Buffer.from('\u{1F600}'), Buffer.from([0xf0, 0x9f])]),
+      Buffer.concat([Buffer.from('ok'), Buffer.from([0xf5])]),
+    ];
+    for (const b of samples) {
+      for (const complete of [true, false]) {
+        const whole = decodeUtf8Body(b, complete);
+        for (let i = 0; i <= b.length; i++) {
+          for (let j = i; j <= b.length; j++) {
+            expect(run(split(b, [i, j]), complete), `${b.toString('hex')} at ${i},${j}`).toEqual(whole);
+          }
+        }
+      }
+    }
   });
 });

@@ -2,7 +2,12 @@
  * Pure helpers of the transport: response headers, media types, fatal UTF-8 decoding of a body
  * with the offset of the first bad byte, and a bound on JSON nesting.
  */
+import type { SseEvent } from '../core/exchange.js';
+import type { Finding } from '../core/finding.js';
+import { decodeSse } from '../sse/index.js';
 import { firstInvalidUtf8 } from '../sse/utf8.js';
+import type { TransportLimits } from './limits.js';
+import type { TransportResult } from './types.js';
 
 /**
  * The deepest JSON nesting the transport lets through to `parseJson`. A correct response nests a
@@ -66,28 +71,85 @@ export interface DecodedBody {
  * ```
  */
 export function decodeUtf8Body(bytes: Uint8Array, complete: boolean): DecodedBody {
+  // Never `decode(…, { stream: true })` here: on a large input that path (ICU's, in Node 20)
+  // returns an external two-byte string, twice the body's size outside V8's heap, which the
+  // garbage collector hardly sees and lets pile up (1 GB after 40 cut 10 MiB streams). The
+  // one-shot decode below returns an ordinary heap string (one byte a character for ASCII).
+  let end = bytes.length;
+  if (!complete) end -= cutCharacter(bytes);
+  const whole = end === bytes.length ? bytes : bytes.subarray(0, end);
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(whole) };
+  } catch {
+    const at = firstInvalidUtf8(whole);
+    if (at >= 0) return { text: validPrefix(whole, at), invalidAt: at };
+    // Valid, but the body ends inside a multi-byte character: point at its first byte.
+    const cut = end - cutCharacter(whole);
+    return { text: validPrefix(whole, cut), invalidAt: cut };
+  }
+}
+
+/**
+ * Decodes a body as it arrives, to the same result as {@link decodeUtf8Body} on the whole: each
+ * chunk becomes text at once (a character split between chunks is carried over) and its bytes
+ * are let go. So a body is held once, as text (one byte a character for ASCII), never as bytes
+ * and text together, and no whole-body copy of bytes is made. After an invalid byte the rest is
+ * ignored. The text is a concatenation (a rope); V8 flattens it once, when it is first read.
+ *
+ * @example
+ * ```ts
+ * const body = createBodyDecoder();
+ * body.feed(Buffer.from([0x68, 0xc3]));
+ * body.feed(Buffer.from([0xa9]));
+ * body.end(true); // { text: 'hé' }
+ * ```
+ */
+export function createBodyDecoder(): { feed(chunk: Uint8Array): void; end(complete: boolean): DecodedBody } {
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-  let text: string;
-  try {
-    text = decoder.decode(bytes, { stream: true });
-  } catch {
-    const at = Math.max(0, firstInvalidUtf8(bytes));
-    return { text: validPrefix(bytes, at), invalidAt: at };
-  }
-  if (!complete) return { text };
-  try {
-    return { text: text + decoder.decode() };
-  } catch {
-    // The body ends inside a multi-byte character: point at its first byte.
-    let at = bytes.length - 1;
-    for (let k = 1; k <= 3 && bytes.length - k >= 0; k++) {
-      if ((bytes[bytes.length - k] ?? 0) >= 0xc0) {
-        at = bytes.length - k;
-        break;
+  let text = '';
+  let offset = 0;
+  let carry: Uint8Array | undefined;
+  let invalidAt: number | undefined;
+  return {
+    feed(chunk) {
+      if (invalidAt !== undefined || chunk.length === 0) return;
+      let bytes = chunk;
+      if (carry !== undefined) {
+        bytes = new Uint8Array(carry.length + chunk.length);
+        bytes.set(carry, 0);
+        bytes.set(chunk, carry.length);
       }
-    }
-    return { text, invalidAt: at };
+      const cut = cutCharacter(bytes);
+      carry = cut > 0 ? bytes.slice(bytes.length - cut) : undefined;
+      const whole = cut > 0 ? bytes.subarray(0, bytes.length - cut) : bytes;
+      try {
+        text += decoder.decode(whole);
+        offset += whole.length;
+      } catch {
+        const at = Math.max(0, firstInvalidUtf8(whole));
+        text += validPrefix(whole, at);
+        invalidAt = offset + at;
+        carry = undefined;
+      }
+    },
+    end(complete) {
+      if (invalidAt !== undefined) return { text, invalidAt };
+      if (carry !== undefined && complete) return { text, invalidAt: offset };
+      return { text };
+    },
+  };
+}
+
+/** How many bytes at the end of `bytes` begin a multi-byte character they do not complete (0–3). */
+function cutCharacter(bytes: Uint8Array): number {
+  const n = bytes.length;
+  for (let k = 1; k <= 3 && k <= n; k++) {
+    const b = bytes[n - k] ?? 0;
+    if (b < 0x80) return 0;
+    // A lead byte whose character needs more bytes than remain, and nothing invalid so far.
+    if (b >= 0xc0) return (b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2) > k && firstInvalidUtf8(bytes.subarray(n - k)) === -1 ? k : 0;
   }
+  return 0;
 }
 
 function validPrefix(bytes: Uint8Array, end: number): string {
@@ -131,4 +193,26 @@ export function jsonDepth(text: string, stopAbove = Number.MAX_SAFE_INTEGER): nu
     }
   }
   return max;
+}
+
+/**
+ * The `stream` of a transport result. Its `events` are decoded again from `raw` on first read
+ * (same decoder, same limits: the same events the live decoder delivered), not kept while the
+ * stream arrives: the engine decodes the raw text itself, so keeping them too would hold every
+ * event's text twice (a stream flooding up to `maxBodyBytes` held about 2.5× its bytes).
+ */
+export function streamRecord(
+  raw: string,
+  findings: Finding[],
+  limits: Pick<TransportLimits, 'maxEvents' | 'maxEventBytes'>,
+): NonNullable<TransportResult['stream']> {
+  let events: SseEvent[] | undefined;
+  return {
+    raw,
+    get events(): SseEvent[] {
+      events ??= decodeSse(raw, { maxEvents: limits.maxEvents, maxEventBytes: limits.maxEventBytes }).events;
+      return events;
+    },
+    findings,
+  };
 }

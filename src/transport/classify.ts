@@ -2,6 +2,7 @@
  * Maps the errors node:http reports to the transport's failure kinds. Pure: it reads the error's
  * `code` and `message` and what the exchange had seen when it happened.
  */
+import http from 'node:http';
 import type { TransportFailureKind } from './types.js';
 
 /** What the exchange had seen when the error came. */
@@ -55,6 +56,14 @@ export function classifyError(
     return {
       kind: 'bad-content-length',
       message: `the server sent more bytes than its Content-Length (${context.declaredLength}) declared: ${text}`,
+    };
+  }
+  if (code === 'HPE_HEADER_OVERFLOW') {
+    // node stops at its header limit (16 KiB by default) and drops the connection: a server whose
+    // headers never end costs tgc no more than that.
+    return {
+      kind: 'protocol-error',
+      message: `invalid HTTP response: the response headers exceed node's limit (${http.maxHeaderSize} bytes; \`node --max-http-header-size\` raises it)`,
     };
   }
   if (code?.startsWith('HPE_')) {

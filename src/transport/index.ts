@@ -6,5 +6,6 @@ export type { TransportFailureKind, TransportRequest, TransportResult } from './
 export type { TransportLimits } from './limits.js';
 export { DEFAULT_LIMITS, limitProblems, makeLimits } from './limits.js';
 export { send } from './send.js';
+export { createConnectionPool, type ConnectionPool, type ConnectionPoolOptions } from './connections.js';
 export { toRecordedExchange } from './record.js';
 export { MAX_JSON_DEPTH } from './body.js';

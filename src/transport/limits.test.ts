@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS, limitProblems, makeLimits } from './limits.js';
+import { DEFAULT_LIMITS, limitProblems, makeLimits, withLimitFlag } from './limits.js';
 
 describe('limits', () => {
   it('has the documented defaults, frozen', () => {
@@ -25,5 +25,19 @@ describe('limits', () => {
     expect(() => makeLimits({ streamTotalMs: 2 ** 31 })).toThrow(RangeError);
     expect(() => makeLimits({ connectTimeoutMs: Number.NaN })).toThrow(/connectTimeoutMs/);
     expect(() => makeLimits({ nope: 1 } as never)).toThrow(/unknown transport limit/);
+  });
+});
+
+describe('withLimitFlag', () => {
+  it('names the flag that raises the limit behind a failure kind, and leaves other kinds alone', () => {
+    expect(withLimitFlag('body-too-large', 'the body exceeded maxBodyBytes (10 bytes)')).toBe('the body exceeded maxBodyBytes (10 bytes); --max-body-bytes raises it');
+    expect(withLimitFlag('too-many-events', 'm')).toBe('m; --max-events raises it');
+    expect(withLimitFlag('event-too-large', 'm')).toBe('m; --max-event-bytes raises it');
+    expect(withLimitFlag('stream-idle', 'm')).toBe('m; --stream-idle-ms raises it');
+    expect(withLimitFlag('stream-deadline', 'm')).toBe('m; --stream-timeout-ms raises it');
+    expect(withLimitFlag('deadline', 'm')).toBe('m; --timeout-ms raises it');
+    expect(withLimitFlag('connect-timeout', 'no TCP connection within connectTimeoutMs (5 ms)')).toMatch(/--connect-timeout-ms raises it$/);
+    expect(withLimitFlag('connect-timeout', 'no TCP connection within timeoutMs (5 ms)')).toMatch(/--timeout-ms raises it$/);
+    expect(withLimitFlag('reset', 'm')).toBe('m');
   });
 });

@@ -13,7 +13,8 @@ import type { TransportResult } from './types.js';
  * - A stream (`text/event-stream`): `stream` is the raw text received.
  * - Otherwise, a JSON-ish content type (`application/json`, `text/json`, `…+json`) whose body
  *   parses with `parseJson` (integers beyond 2^53 kept exactly, as bigint) and nests at most
- *   `MAX_JSON_DEPTH` levels: `response`. Any other body: `responseText` (an empty body too).
+ *   `MAX_JSON_DEPTH` levels: `response`. Any other body: `responseText` (an empty body too, and
+ *   a body cut at `maxBodyBytes`, which is not parsed).
  * - `transportFailure` (kind and message) when `send` reported one; the body is then recorded as
  *   far as it came. `redirect` when the answer was a 3xx with a Location (never followed).
  *
@@ -35,8 +36,10 @@ export function toRecordedExchange(
     recorded.stream = result.stream.raw;
   } else if (result.bodyText !== undefined) {
     const text = result.bodyText;
+    // A body cut at maxBodyBytes is a prefix of what the server sent: never the JSON it meant.
+    const whole = result.failure?.kind !== 'body-too-large';
     const parsed =
-      isJsonType(result.contentType) && jsonDepth(text, MAX_JSON_DEPTH) <= MAX_JSON_DEPTH ? parseJson(text) : undefined;
+      whole && isJsonType(result.contentType) && jsonDepth(text, MAX_JSON_DEPTH) <= MAX_JSON_DEPTH ? parseJson(text) : undefined;
     if (parsed?.ok) recorded.response = parsed.value;
     else recorded.responseText = text;
   }

@@ -232,8 +232,17 @@ describe('send: a server that floods', () => {
     expect(outcome.result.bytes).toBeLessThan(FAST.maxEventBytes + 2 * MiB);
   });
 
-  it('a 1 GiB body stops at the default maxBodyBytes (10 MiB), and memory stays bounded', async () => {
+  it('a Content-Length of 1 GiB: body-too-large at once, not one body byte read', async () => {
     const server = await hostile('huge-body');
+    const outcome = await timed(request(server.url), { ...DEFAULT_LIMITS, timeoutMs: 10_000 });
+    await expectViolation(server, outcome, 'body-too-large', 10_000);
+    expect(outcome.result.failure?.message).toMatch(/Content-Length 1073741824, more than maxBodyBytes \(10485760 bytes\); not read; --max-body-bytes raises it/);
+    expect(outcome.result.bodyText).toBeUndefined();
+    expect(outcome.result.bytes).toBeLessThan(1 * MiB);
+  });
+
+  it('a 1 GiB body without Content-Length stops at the default maxBodyBytes (10 MiB), and memory stays bounded', async () => {
+    const server = await hostile('huge-body', { undeclared: true });
     const rss = process.memoryUsage().rss;
     const outcome = await timed(request(server.url), { ...DEFAULT_LIMITS, timeoutMs: 10_000 });
     await expectViolation(server, outcome, 'body-too-large', 10_000);

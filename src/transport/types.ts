@@ -96,8 +96,13 @@ export interface TransportResult {
   timings: {
     /** Epoch milliseconds at the start. */
     startedAt: number;
-    /** Start → TCP connection established. */
+    /**
+     * Start → TCP connection established; on a kept-alive connection of the pool (`reused`),
+     * start → that connection handed to this request (no handshake: near 0).
+     */
     connectMs?: number;
+    /** The request went on a kept-alive connection an earlier exchange had used (see `send`'s pool). */
+    reused?: true;
     /** Start → first response byte. */
     firstByteMs?: number;
     /** Start → the result. */

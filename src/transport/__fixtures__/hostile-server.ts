@@ -27,7 +27,10 @@ export type HostileMode =
   | 'endless-sse'
   /** One SSE data line that never ends. */
   | 'endless-sse-line'
-  /** Content-Length: 1 GiB, written as fast as the socket takes it. */
+  /**
+   * `options.size` bytes (default 1 GiB) with that Content-Length (none with
+   * `options.undeclared`), written as fast as the socket takes them.
+   */
   | 'huge-body'
   /** A JSON body with a 0xFF byte at offset 20. */
   | 'invalid-utf8'
@@ -35,7 +38,7 @@ export type HostileMode =
   | 'sse-invalid-utf8'
   /** 200 application/json whose body is not JSON. */
   | 'invalid-json'
-  /** 200 application/json: `[` × 100,000 then `]` × 100,000. */
+  /** 200 application/json: `[` × `options.depth` (default 100,000) then as many `]`. */
   | 'deep-json'
   /** A GenerateResponse whose seed is 18446744073709551615 (u64 max). */
   | 'big-integers'
@@ -68,7 +71,12 @@ export type HostileMode =
   /** 101 Switching Protocols, although no upgrade was asked. */
   | 'switch-protocols'
   /** Response headers without end, as fast as the socket takes them. */
-  | 'header-flood';
+  | 'header-flood'
+  /**
+   * Every request answered by an SSE stream of token events (each one a correct TGI event) that
+   * drips: one event every `dripMs`, forever. Many at once with tgc's `--concurrency`.
+   */
+  | 'slow-streams';
 
 export interface HostileServerOptions {
   mode: HostileMode;
@@ -82,6 +90,12 @@ export interface HostileServerOptions {
   body?: string;
   /** Answer on the first bytes received, without waiting for an HTTP request (say, a TLS hello). */
   answerAnything?: boolean;
+  /** The Content-Length (and bytes sent) of `huge-body`. Default 1 GiB. */
+  size?: number;
+  /** `huge-body` without a Content-Length: the body ends when the server closes. */
+  undeclared?: boolean;
+  /** The nesting of `deep-json`. Default 100,000. */
+  depth?: number;
 }
 
 /** A request as the server received it. */
@@ -261,9 +275,12 @@ export async function startHostileServer(options: HostileServerOptions): Promise
         case 'endless-sse-line':
           write(SSE_HEAD + 'data:');
           return pump(Buffer.alloc(64 * 1024, 'a'), 1024 ** 3);
-        case 'huge-body':
-          write(`HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${1024 ** 3}\r\n\r\n`);
-          return pump(Buffer.alloc(64 * 1024, 'a'), 1024 ** 3);
+        case 'huge-body': {
+          const size = options.size ?? 1024 ** 3;
+          const length = options.undeclared === true ? 'Connection: close' : `Content-Length: ${size}`;
+          write(`HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n${length}\r\n\r\n`);
+          return pump(Buffer.alloc(64 * 1024, 'a'), size);
+        }
         case 'invalid-utf8': {
           const body = Buffer.concat([Buffer.from('{"generated_text":"a'), Buffer.from([0xff]), Buffer.from('b"}')]);
           return json(body);
@@ -276,8 +293,10 @@ export async function startHostileServer(options: HostileServerOptions): Promise
           return;
         case 'invalid-json':
           return json('{"generated_text": "unterminated');
-        case 'deep-json':
-          return json('['.repeat(100_000) + ']'.repeat(100_000));
+        case 'deep-json': {
+          const depth = options.depth ?? 100_000;
+          return json('['.repeat(depth) + ']'.repeat(depth));
+        }
         case 'big-integers':
           return json(
             '{"generated_text":"a","details":{"finish_reason":"length","generated_tokens":1,"seed":18446744073709551615,"prefill":[],"tokens":[{"id":9007199254740993,"text":"a","logprob":-1,"special":false}]}}',
@@ -346,6 +365,11 @@ export async function startHostileServer(options: HostileServerOptions): Promise
         case 'header-drip':
           write('HTTP/1.1 200 OK\r\n');
           return drip('X-Slow: ' + 'a'.repeat(1000), true);
+        case 'slow-streams': {
+          write(SSE_HEAD);
+          let i = 0;
+          return every(dripMs, () => write(TOKEN_EVENT(i++)));
+        }
       }
     };
 

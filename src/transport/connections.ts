@@ -1,0 +1,91 @@
+/**
+ * `createConnectionPool`: the kept-alive connections `send` reuses, one pool per run. Real clients
+ * (browsers, undici, the official SDKs) reuse a connection for the next request once an answer
+ * has been read to its end; a tester that opens one connection per request measures its own
+ * handshakes, not the server.
+ *
+ * - Bounded: at most `maxSockets` connections per origin and in all (the run's concurrency),
+ *   idle ones included; a request waits for one when all are busy.
+ * - Only a clean exchange gives its connection back: `send` destroys the socket of any exchange
+ *   that failed, hit a limit, left its body unread or partly read, was compressed, upgraded, or
+ *   aborted. The server's `Connection: close` and a body delimited by the close are honoured.
+ * - An idle connection is closed after `idleMs` (or before the server's `Keep-Alive: timeout=N`
+ *   hint runs out, whichever is sooner), and never keeps the process alive.
+ * - A request that meets a reused connection the server had closed meanwhile (ECONNRESET, EPIPE,
+ *   "socket hang up" before any response byte) is sent once more on a fresh connection by `send`:
+ *   the race every keep-alive client has, never the server's fault.
+ */
+import http from 'node:http';
+import https from 'node:https';
+
+export interface ConnectionPoolOptions {
+  /** The most connections per origin and in all, idle ones included: the run's concurrency. */
+  maxSockets: number;
+  /**
+   * An idle connection is closed after this long (the server's `Keep-Alive: timeout` hint, less
+   * a second, when shorter). Node's server closes idle connections after 5 s; undici's default
+   * is 4 s, like this one.
+   * @defaultValue 4_000
+   */
+  idleMs?: number;
+}
+
+export interface ConnectionPool {
+  /** The agent that holds the connections of a scheme. */
+  agent(protocol: 'http:' | 'https:'): http.Agent;
+  /** Connections opened so far (fresh TCP connections, retries included). */
+  readonly opened: number;
+  /** Closes every connection, idle or busy (requests in flight are cut). Idempotent. */
+  close(): void;
+}
+
+/**
+ * A pool of kept-alive connections for `send`.
+ *
+ * @example
+ * ```ts
+ * const pool = createConnectionPool({ maxSockets: 8 });
+ * try {
+ *   const result = await send({ method: 'GET', url: 'http://127.0.0.1:8080/info', headers: {} }, DEFAULT_LIMITS, undefined, pool);
+ * } finally {
+ *   pool.close();
+ * }
+ * ```
+ */
+export function createConnectionPool(options: ConnectionPoolOptions): ConnectionPool {
+  if (!Number.isSafeInteger(options.maxSockets) || options.maxSockets < 1) {
+    throw new RangeError(`maxSockets must be a positive integer, got ${String(options.maxSockets)}`);
+  }
+  const agentOptions: http.AgentOptions = {
+    keepAlive: true,
+    maxSockets: options.maxSockets,
+    maxTotalSockets: options.maxSockets,
+    maxFreeSockets: options.maxSockets,
+    // The most recently used connection first: the least likely to have been closed by the server.
+    scheduling: 'lifo',
+    timeout: options.idleMs ?? 4_000,
+  };
+  let opened = 0;
+  const counted = (agent: http.Agent): http.Agent => {
+    const create = agent.createConnection.bind(agent) as typeof agent.createConnection;
+    agent.createConnection = ((...args: Parameters<typeof create>) => {
+      opened++;
+      return create(...args);
+    }) as typeof agent.createConnection;
+    return agent;
+  };
+  const agents = {
+    'http:': counted(new http.Agent(agentOptions)),
+    'https:': counted(new https.Agent(agentOptions)),
+  };
+  return {
+    agent: (protocol) => agents[protocol],
+    get opened() {
+      return opened;
+    },
+    close() {
+      agents['http:'].destroy();
+      agents['https:'].destroy();
+    },
+  };
+}
