@@ -3,7 +3,7 @@
  * suppressed violations), skip (with the reason), or fail (every kind of violation, with the case
  * and the command that reproduces it).
  */
-import { findingsByKind, type ReportFinding, type TgcReport } from '../src/report/report.js';
+import { countFindings, findingsByKind, type ReportFinding, type TgcReport } from '../src/report/report.js';
 
 export type CheckVerdict =
   | { status: 'pass'; notes: string[] }
@@ -17,11 +17,13 @@ export function checkVerdict(report: TgcReport, id: string): CheckVerdict {
   if (row.status === 'error') return { status: 'fail', message: `${id}: tgc could not run this check: ${row.reason ?? 'unknown error'}`, notes: [] };
   const mine = report.findings.filter((f) => f.check === id);
   const failing = mine.filter((f) => f.severity === 'violation' && !f.known && f.suppressed === undefined);
-  const notes = findingsByKind(mine.filter((f) => !failing.includes(f))).map(({ finding, count }) => note(finding, count));
+  // Counts include the findings the report counts without listing them (`omittedFindings`).
+  const notes = findingsByKind(mine.filter((f) => !failing.includes(f)), report.omittedFindings).map(({ finding, count }) => note(finding, count));
   if (failing.length === 0) return { status: 'pass', notes };
-  const kinds = findingsByKind(failing);
+  const kinds = findingsByKind(failing, report.omittedFindings);
+  const failingCount = countFindings(report, (f) => f.check === id && f.severity === 'violation' && !f.known && f.suppressed === undefined);
   const lines = [
-    `${id}: ${failing.length} violation${failing.length > 1 ? 's' : ''} of "${row.title}" against ${report.target.url} (seed ${report.seed}; rerun with TGC_SEED=${report.seed})`,
+    `${id}: ${failingCount} violation${failingCount > 1 ? 's' : ''} of "${row.title}" against ${report.target.url} (seed ${report.seed}; rerun with TGC_SEED=${report.seed})`,
   ];
   for (const { finding, count } of kinds) lines.push('', describe(finding, count));
   return { status: 'fail', message: lines.join('\n'), notes };

@@ -58,6 +58,7 @@ export function nativeApi(d: NativeSurfaceDeclaration): ApiDefinition<ExchangeVi
     },
     isLoadError: (view) => view.streamError !== undefined && LOAD_ERROR_TYPES.has(view.streamError.error_type),
     shrink: shrinkRequest,
+    streamEventBound: nativeStreamEventBound,
     parametersOf(body) {
       if (body === null || body === undefined || typeof body !== 'object' || Array.isArray(body)) return [];
       const params = body['parameters'];
@@ -133,6 +134,21 @@ async function validateRequestBody(body: ExactJson): Promise<Finding[]> {
       }),
     ),
   ];
+}
+
+/**
+ * A TGI stream sends one data event a generated token (the last one with `generated_text` and
+ * `details`), or an error event: at most `max_new_tokens` + 1. The bound allows twice
+ * `max_new_tokens` plus 16, room no correct server needs. No bound without max_new_tokens.
+ */
+export function nativeStreamEventBound(body: ExactJson | undefined): { max: number; because: string } | undefined {
+  if (body === null || body === undefined || typeof body !== 'object' || Array.isArray(body)) return undefined;
+  const params = body['parameters'];
+  if (params === null || params === undefined || typeof params !== 'object' || Array.isArray(params)) return undefined;
+  const n = params['max_new_tokens'];
+  const tokens = typeof n === 'bigint' ? Number(n) : n;
+  if (typeof tokens !== 'number' || !Number.isSafeInteger(tokens) || tokens < 0 || tokens > 1e9) return undefined;
+  return { max: 2 * tokens + 16, because: `max_new_tokens ${tokens}` };
 }
 
 /** TGI's /info: the limits it states (max_best_of, max_stop_sequences, token limits). */

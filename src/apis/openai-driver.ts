@@ -131,6 +131,25 @@ export async function shrinkOpenAIRequest(body: ExactJson | undefined, reproduce
   return { body: last, from, to: optional(current).length, requests };
 }
 
+/**
+ * An OpenAI-compatible stream sends, for each of its `n` choices, a chunk for the role, at most
+ * one a generated token (`max_tokens`, or `max_completion_tokens`), one for the finish reason;
+ * then a usage chunk and `[DONE]`: at most n × (max_tokens + 2) + 2 data events. The bound allows
+ * twice that plus 16, room no correct server needs. No bound without a token limit.
+ */
+export function openaiStreamEventBound(body: ExactJson | undefined): { max: number; because: string } | undefined {
+  if (!isJsonObject(body)) return undefined;
+  const int = (v: ExactJson | undefined): number | undefined => {
+    const x = typeof v === 'bigint' ? Number(v) : v;
+    return typeof x === 'number' && Number.isSafeInteger(x) && x >= 0 && x <= 1e9 ? x : undefined;
+  };
+  const key = body['max_tokens'] !== undefined && body['max_tokens'] !== null ? 'max_tokens' : 'max_completion_tokens';
+  const tokens = int(body[key]);
+  const n = body['n'] === undefined || body['n'] === null ? 1 : int(body['n']);
+  if (tokens === undefined || n === undefined || n < 1 || n > 1000) return undefined;
+  return { max: 2 * n * (tokens + 2) + 16, because: `${key} ${tokens}${n > 1 ? ` and n ${n}` : ''}` };
+}
+
 /** The request parameters a body exercises, for the coverage table. */
 export function openaiParametersOf(body: ExactJson | undefined): string[] {
   return isJsonObject(body) ? Object.keys(body).filter((k) => k !== 'messages' && k !== 'prompt' && k !== 'model') : [];

@@ -21,6 +21,7 @@ import {
   OPENAI_DEFAULT_LIMITS,
   openaiParametersOf,
   openaiRouteUrl,
+  openaiStreamEventBound,
   shrinkOpenAIRequest,
 } from './openai-driver.js';
 import type { ApiDefinition, Limits } from './types.js';
@@ -128,6 +129,7 @@ export const openaiApi: ApiDefinition<OpenAIExchangeView> = {
     isLoadError: (view) => view.streamError?.status === 429 || view.streamError?.status === 503 || view.streamError?.status === 424,
     shrink: shrinkOpenAIRequest,
     parametersOf: openaiParametersOf,
+    streamEventBound: openaiStreamEventBound,
   },
   artifacts: {
     routeNames: Object.keys(ROUTE_NAMES),

@@ -83,6 +83,13 @@ export interface ApiDriver<V extends BaseExchangeView> {
   shrink(body: ExactJson | undefined, reproduces: Reproduces, budget: number): Promise<ShrinkResult | undefined>;
   /** The request parameters a body exercises, for the report's coverage table. */
   parametersOf(body: ExactJson | undefined): string[];
+  /**
+   * The most data events a correct stream answering `body` can carry, and the request's words
+   * for why (`max_new_tokens 16`), when the request bounds it; `undefined` when it does not.
+   * `tgc run` stops a stream past it (src/engine/case-limits.ts), so that a server flooding
+   * events costs a few kilobytes, not `maxBodyBytes`.
+   */
+  streamEventBound?(body: ExactJson | undefined): { max: number; because: string } | undefined;
 }
 
 export interface ApiDefinition<V extends BaseExchangeView = BaseExchangeView> {

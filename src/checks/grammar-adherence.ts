@@ -76,7 +76,13 @@ function schemaMatcher(schemaValue: unknown): Matcher | string {
     } catch (e) {
       validate = `the grammar's JSON Schema does not compile (${e instanceof Error ? e.message : String(e)}): it cannot be judged here`;
     }
-    if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value as string);
+    if (compiled.size >= MAX_COMPILED) {
+      // ajv keeps every schema it compiled (by object) until removed: the evicted one goes there too.
+      const oldest = compiled.keys().next().value as string;
+      const gone = compiled.get(oldest);
+      compiled.delete(oldest);
+      if (typeof gone === 'function') ajv?.removeSchema(gone.schema as object);
+    }
     compiled.set(key, validate);
   }
   return typeof validate === 'string' ? validate : { kind: 'json', validate };

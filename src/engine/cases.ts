@@ -103,8 +103,16 @@ export function planCases(options: PlanOptions): Case[] {
 }
 
 function positiveCases(options: PlanOptions): Omit<Case, 'id'>[] {
+  return options.surface.positiveRoutes.flatMap((r, routeIndex) => positiveRouteCases(options, r, routeIndex));
+}
+
+/**
+ * One route's random valid requests. A function of its own, so that no `redraw` closure holds the
+ * list of cases in its scope: a case let go of then frees its body, not the whole plan's.
+ */
+function positiveRouteCases(options: PlanOptions, r: PlanOptions['surface']['positiveRoutes'][number], routeIndex: number): Omit<Case, 'id'>[] {
   const out: Omit<Case, 'id'>[] = [];
-  options.surface.positiveRoutes.forEach((r, routeIndex) => {
+  {
     // Building the arbitrary is the costly part: once per route and set of limits.
     const arbitraries = new Map<string, fc.Arbitrary<unknown>>();
     const arbitrary = (limits: KnownServerLimits): fc.Arbitrary<unknown> => {
@@ -127,7 +135,7 @@ function positiveCases(options: PlanOptions): Omit<Case, 'id'>[] {
         redraw: (limits) => withStream(draw(limits, i, 1), r.route, r.stream),
       });
     }
-  });
+  }
   return out;
 }
 

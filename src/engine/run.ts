@@ -9,14 +9,16 @@ import type { CheckDefinition, ScenarioCheck, ScenarioContext } from '../checks/
 import type { BaseExchangeView, RecordedExchange, RouteName } from '../core/exchange.js';
 import { dedupeKey, type Finding } from '../core/finding.js';
 import { stringifyJson, type ExactJson } from '../core/json.js';
-import type { ReportCheck, ReportFinding, ReportRunOptions, ReportShard, TgcReport } from '../report/report.js';
+import type { ReportCheck, ReportFinding, ReportOmittedFindings, ReportRunOptions, ReportShard, TgcReport } from '../report/report.js';
 import { REPORT_SCHEMA_VERSION } from '../report/report.js';
-import { send, toRecordedExchange, type TransportResult } from '../transport/index.js';
+import { createConnectionPool, send, toRecordedExchange, type ConnectionPool, type TransportResult } from '../transport/index.js';
 import { VERSION } from '../version.js';
+import { caseLimits } from './case-limits.js';
 import type { Case } from './cases.js';
 import { applyChecks, type CheckOutcome } from './inspect-exchange.js';
 import type { KnownServerLimits, RunOptions, ShardSpec } from './options.js';
 import { curlCommand } from './reproduce.js';
+import { commonestSkip, FindingSample, newTally, skipReasons as skipReasonsOf, tallyOf, tallyOutcome, type CheckTally } from './retention.js';
 import { createScheduler, RequestBudgetExhausted, sleep, type Scheduler } from './scheduler.js';
 
 /** The target refused the connection or did not resolve before any byte: nothing was tested. */
@@ -60,6 +62,24 @@ interface Judged {
   outcomes: Map<string, CheckOutcome>;
 }
 
+/**
+ * What the report keeps of the cases judged (see retention.ts): counts of everything, and, as
+ * examples, the first findings of each kind by plan order with their (compacted) exchanges. A
+ * case without a kept finding is let go once counted: memory does not grow with the cases.
+ */
+interface CaseResults {
+  /** Cases judged. */
+  count: number;
+  violations: number;
+  /** Per check id: its outcomes over the cases, counted. */
+  tallies: Map<string, CheckTally>;
+  findings: FindingSample<Judged>;
+  /** One timing row per case judged, with its case id (the report lists them in plan order). */
+  timings: { id: number; row: TgcReport['timings'][number] }[];
+  /** For each kind of violation, the first positive case (plan order) whose first violation it is: what shrinking tries. */
+  shrinkable: Map<string, Judged>;
+}
+
 export async function runConformance(
   options: RunOptions,
   hooks: RunHooks = {},
@@ -67,12 +87,17 @@ export async function runConformance(
   target: { builtIn: boolean } = { builtIn: false },
 ): Promise<TgcReport> {
   const run = await prepare(options, hooks, signal);
-  await discover(run);
-  const cases = takeShard(run, plan(run));
-  const judged = await sendCases(run, cases);
-  const scenarios = await runScenarios(run);
-  const shrinks = await shrinkFailures(run, judged);
-  return buildReport(run, { cases, judged, scenarios, shrinks }, target);
+  try {
+    await discover(run);
+    const cases = takeShard(run, plan(run));
+    const coverage = coverageOf(run, cases);
+    const judged = await sendCases(run, cases);
+    const scenarios = await runScenarios(run);
+    const shrinks = await shrinkFailures(run, judged);
+    return buildReport(run, { coverage, judged, scenarios, shrinks }, target);
+  } finally {
+    run.connections.close();
+  }
 }
 
 /** What the stages of a run share: the API, its checks, the scheduler, the limits learned so far. */
@@ -84,6 +109,8 @@ interface Run {
   checks: CheckDefinition<BaseExchangeView>[];
   scenarioChecks: ScenarioCheck<BaseExchangeView>[];
   scheduler: Scheduler;
+  /** Kept-alive connections to the target, at most `concurrency`: a run reuses them as real clients do. */
+  connections: ConnectionPool;
   signal: AbortSignal | undefined;
   startedAt: Date;
   emit: (e: RunEvent) => void;
@@ -130,6 +157,7 @@ async function prepare(options: RunOptions, hooks: RunHooks, signal: AbortSignal
     checks: selectChecks(api.checks, options),
     scenarioChecks: selectChecks(api.scenarioChecks, options),
     scheduler: createScheduler({ ...options, maxRequests: requestBudget(options), ...(signal ? { signal } : {}) }),
+    connections: createConnectionPool({ maxSockets: options.concurrency }),
     signal,
     startedAt: new Date(),
     emit: (e) => hooks.onEvent?.(e),
@@ -167,11 +195,15 @@ function sendOne(run: Run, route: RouteName | 'discover', body: ExactJson | unde
     if (auth === 'default' && options.token !== undefined) wire['authorization'] = `Bearer ${options.token}`;
     if (auth === 'wrong') wire['authorization'] = `Bearer ${WRONG_TOKEN}`;
     const method = route === 'discover' || route.startsWith('GET ') ? 'GET' : 'POST';
+    // A stream is held to the events its request allows, where the contract bounds them.
+    const caseBound = caseLimits(options.limits, (b) => run.driver.streamEventBound?.(b), body);
     const result = await send(
       { method, url, headers: wire, ...(requestText !== undefined ? { body: requestText } : {}) },
-      options.limits,
+      caseBound.limits,
       signal,
+      run.connections,
     );
+    caseBound.explain(result);
     let exchange = route === 'discover' ? undefined : toRecordedExchange(route, body, result);
     if (!exchange && route !== 'discover' && result.connected && result.failure) {
       // Accepted, then no answer at all (a hang before the headers, garbage instead of HTTP):
@@ -218,7 +250,9 @@ async function discover(run: Run): Promise<void> {
   if (!read) return;
   const info = await sendOne(run, 'discover', undefined);
   if (!info.result.connected) throw new TargetUnreachableError(unreachable(run.options.url, info.result));
-  if (info.result.status === 200 && info.result.bodyText !== undefined) {
+  // Only a body the transport passed whole: not one cut by a limit or nested past MAX_JSON_DEPTH
+  // (JSON.parse of `[` nested a million deep builds a million arrays: 60 MB for nothing).
+  if (info.result.status === 200 && info.result.bodyText !== undefined && info.result.failure === undefined) {
     const found = read(info.result.bodyText);
     for (const [k, v] of Object.entries(found.limits)) {
       if (v !== undefined && run.options.serverLimits[k as keyof KnownServerLimits] === undefined) setLimit(run, k, v, 'info');
@@ -276,12 +310,11 @@ function scenarioShard(run: Run, checkId: string): number {
  * (verdict-policy item 20); a rejection that states a limit teaches it and the case is redrawn
  * (item 5). The first case runs alone: a refused target stops the run before anything else.
  */
-async function sendCases(run: Run, cases: readonly Case[]): Promise<Judged[]> {
+async function sendCases(run: Run, cases: (Case | undefined)[]): Promise<CaseResults> {
   run.emit({ type: 'phase', name: 'cases' });
   const { options, signal } = run;
-  const judged: Judged[] = [];
-  let done = 0;
-  let violations = 0;
+  const total = cases.length;
+  const results: CaseResults = { count: 0, violations: 0, tallies: new Map(), findings: new FindingSample(), timings: [], shrinkable: new Map() };
   let first = true;
 
   const runCase = async (c: Case): Promise<void> => {
@@ -346,19 +379,63 @@ async function sendCases(run: Run, cases: readonly Case[]): Promise<Judged[]> {
         return;
       }
       compact(j);
-      judged.push(j);
-      done++;
-      violations += j.findings.filter((f) => f.severity === 'violation').length;
-      run.emit({ type: 'case', done, total: cases.length, violations });
+      keepCase(results, j, c.id);
+      run.emit({ type: 'case', done: results.count, total, violations: results.violations });
       return;
     }
   };
 
-  const [head, ...rest] = cases;
+  // The plan's list lets go of each case as it is queued: a case then lives only until it is judged.
+  let next = 0;
+  const take = (): Case | undefined => {
+    const c = cases[next];
+    cases[next++] = undefined;
+    return c;
+  };
+  const head = take();
   if (head) await runCase(head);
-  await Promise.all(rest.map((c) => runCase(c)));
-  // In plan order, whatever order the answers came in: the report lists findings by case.
-  return judged.sort((a, b) => (a.sent.c?.id ?? 0) - (b.sent.c?.id ?? 0));
+  // Every other case queued at once, in plan order (the scheduler's order, and the budget's: a
+  // retry waits behind every case); each holds its case only until it is judged.
+  const pending: Promise<void>[] = [];
+  for (let c = take(); c; c = take()) pending.push(runCase(c));
+  await Promise.all(pending);
+  // In plan order, whatever order the answers came in.
+  results.timings.sort((a, b) => a.id - b.id);
+  return results;
+}
+
+/** Counts a judged case and keeps what the report may show of it (see `CaseResults`). */
+function keepCase(results: CaseResults, j: Judged, caseId: number): void {
+  results.count++;
+  for (const [id, o] of j.outcomes) {
+    let t = results.tallies.get(id);
+    if (!t) results.tallies.set(id, (t = newTally()));
+    tallyOutcome(t, o, caseId);
+  }
+  j.outcomes = new Map();
+  const r = j.sent.result;
+  results.timings.push({
+    id: caseId,
+    row: {
+      route: j.sent.exchange?.route ?? '',
+      ...(r.status !== undefined ? { status: r.status } : {}),
+      totalMs: Math.round(r.timings.totalMs),
+      ...(r.timings.firstByteMs !== undefined ? { firstByteMs: Math.round(r.timings.firstByteMs) } : {}),
+      ...(r.timings.eventMs[0] !== undefined ? { firstEventMs: Math.round(r.timings.eventMs[0]) } : {}),
+    },
+  });
+  const route = j.sent.exchange?.route;
+  j.findings.forEach((f, i) => {
+    if (f.severity === 'violation') results.violations++;
+    results.findings.add({ dedupeKey: dedupeKey(f, route ?? 'scenario'), check: f.check, severity: f.severity, ...(route !== undefined ? { route } : {}) }, caseId, i, j);
+  });
+  const c = j.sent.c;
+  const target = j.findings.find((f) => f.severity === 'violation');
+  if (c && c.expectation.purpose === 'positive' && target) {
+    const key = dedupeKey(target, c.route);
+    const seen = results.shrinkable.get(key);
+    if (!seen || caseId < (seen.sent.c?.id ?? 0)) results.shrinkable.set(key, j);
+  }
 }
 
 /** A limit's warning is reported once, with the first case of the plan that taught it. */
@@ -428,10 +505,12 @@ async function runScenarios(run: Run): Promise<ScenarioResults> {
 }
 
 /** Stage 5: shrink failing random cases to a minimal request, by the API's own structure. */
-async function shrinkFailures(run: Run, judged: readonly Judged[]): Promise<Shrinks> {
+async function shrinkFailures(run: Run, results: CaseResults): Promise<Shrinks> {
   run.emit({ type: 'phase', name: 'shrink' });
   const shrinks: Shrinks = new Map();
   const shrunkKeys = new Set<string>();
+  // The first case of each kind of violation, in plan order (as if every case were walked).
+  const judged = [...results.shrinkable.values()].sort((a, b) => (a.sent.c?.id ?? 0) - (b.sent.c?.id ?? 0));
   for (const j of judged) {
     if (shrinks.size >= MAX_SHRINKS || run.signal?.aborted) break;
     const c = j.sent.c;
@@ -455,27 +534,41 @@ async function shrinkFailures(run: Run, judged: readonly Judged[]): Promise<Shri
   return shrinks;
 }
 
+/** Which parameters (and boundary values) the planned cases of this run set: counted before they are sent and let go. */
+function coverageOf(run: Run, cases: readonly Case[]): TgcReport['coverage'] {
+  const coverage: TgcReport['coverage'] = {};
+  for (const c of cases) {
+    for (const k of run.driver.parametersOf(c.body)) {
+      const entry = (coverage[k] ??= { sent: 0, boundaries: 0 });
+      entry.sent++;
+      if (c.expectation.purpose === 'boundary' && c.expectation.label?.startsWith(`${k} =`)) entry.boundaries++;
+    }
+  }
+  return coverage;
+}
+
 /** Stage 6: findings, per-check outcomes and the summary, as report.json holds them. */
 function buildReport(
   run: Run,
-  results: { cases: readonly Case[]; judged: readonly Judged[]; scenarios: ScenarioResults; shrinks: Shrinks },
+  results: { coverage: TgcReport['coverage']; judged: CaseResults; scenarios: ScenarioResults; shrinks: Shrinks },
   target: { builtIn: boolean },
 ): TgcReport {
   const { options } = run;
   const { judged, scenarios, shrinks } = results;
   const findings: ReportFinding[] = [];
-  for (const j of judged) {
+  // The findings of cases kept as examples, in plan order; the others are counted (`omitted`).
+  for (const { item: j, index } of judged.findings.kept()) {
+    const f = j.findings[index];
+    if (!f) continue;
     const shrunk = shrinks.get(j);
-    const sent = shrunk?.sent ?? j.sent;
-    for (const f of j.findings) {
-      findings.push(
-        toReportFinding(f, sent, run, {
-          ...(j.sent.c ? { c: j.sent.c } : {}),
-          ...(shrunk && f.severity === 'violation' ? { shrunk: { from: shrunk.from, to: shrunk.to, requests: shrunk.requests } } : {}),
-        }),
-      );
-    }
+    findings.push(
+      toReportFinding(f, shrunk?.sent ?? j.sent, run, {
+        ...(j.sent.c ? { c: j.sent.c } : {}),
+        ...(shrunk && f.severity === 'violation' ? { shrunk: { from: shrunk.from, to: shrunk.to, requests: shrunk.requests } } : {}),
+      }),
+    );
   }
+  const omitted = judged.findings.omitted();
   const caseFindings = findings.length;
   const learned = [...run.learnedFindings].sort(([, a], [, b]) => a.case - b.case);
   for (const [, { finding, sent }] of learned) findings.push(toReportFinding(finding, sent, run, {}));
@@ -488,30 +581,16 @@ function buildReport(
   }
 
   const checks: ReportCheck[] = [];
-  for (const check of run.checks) {
-    const outcomes = judged.map((j) => j.outcomes.get(check.id)).filter((o): o is CheckOutcome => o !== undefined);
-    checks.push(summarise(check, outcomes, findings));
-  }
-  for (const check of run.scenarioChecks) checks.push(summarise(check, scenarios.outcomes.get(check.id) ?? [], findings));
+  for (const check of run.checks) checks.push(summarise(check, judged.tallies.get(check.id) ?? newTally(), findings, omitted));
+  for (const check of run.scenarioChecks) checks.push(summarise(check, tallyOf(scenarios.outcomes.get(check.id) ?? []), findings, omitted));
 
-  const timings: TgcReport['timings'] = judged.map((j) => ({
-    route: j.sent.exchange?.route ?? '',
-    ...(j.sent.result.status !== undefined ? { status: j.sent.result.status } : {}),
-    totalMs: Math.round(j.sent.result.timings.totalMs),
-    ...(j.sent.result.timings.firstByteMs !== undefined ? { firstByteMs: Math.round(j.sent.result.timings.firstByteMs) } : {}),
-    ...(j.sent.result.timings.eventMs[0] !== undefined ? { firstEventMs: Math.round(j.sent.result.timings.eventMs[0]) } : {}),
-  }));
+  const timings: TgcReport['timings'] = judged.timings.map((t) => t.row);
 
-  const coverage: TgcReport['coverage'] = {};
-  for (const c of results.cases) {
-    for (const k of run.driver.parametersOf(c.body)) {
-      const entry = (coverage[k] ??= { sent: 0, boundaries: 0 });
-      entry.sent++;
-      if (c.expectation.purpose === 'boundary' && c.expectation.label?.startsWith(`${k} =`)) entry.boundaries++;
-    }
-  }
+  const { coverage } = results;
 
-  const violationCount = findings.filter((f) => f.severity === 'violation').length;
+  const violationCount =
+    findings.filter((f) => f.severity === 'violation').length + omitted.reduce((n, o) => n + (o.severity === 'violation' ? o.count : 0), 0);
+  const findingCount = findings.length + omitted.reduce((n, o) => n + o.count, 0);
   const skipped = [...run.skipped].sort((a, b) => a.id - b.id);
   const sharding = run.shard
     ? shardSections(run, {
@@ -532,10 +611,10 @@ function buildReport(
     limits: run.sources,
     summary: {
       checks: checks.length,
-      cases: judged.length,
+      cases: judged.count,
       requests: run.requests,
       violations: violationCount,
-      warnings: findings.length - violationCount,
+      warnings: findingCount - violationCount,
       known: 0,
       skippedCases: skipped.length,
     },
@@ -544,6 +623,7 @@ function buildReport(
     skipped: skipped.map(({ case: label, reason }) => ({ case: label, reason })),
     timings,
     coverage,
+    ...(omitted.length > 0 ? { omittedFindings: omitted } : {}),
     ...sharding,
   };
 }
@@ -551,7 +631,7 @@ function buildReport(
 /** A shard's report: which slice it is, what `tgc merge` needs, and the options all shards share. */
 function shardSections(
   run: Run,
-  parts: { checks: readonly ReportCheck[]; judged: readonly Judged[]; skipped: number[]; findings: ReportShard['surfaces'][number]['findings'] },
+  parts: { checks: readonly ReportCheck[]; judged: CaseResults; skipped: number[]; findings: ReportShard['surfaces'][number]['findings'] },
 ): { shard?: ReportShard; run?: ReportRunOptions } {
   const slice = run.shard;
   if (!slice) return {};
@@ -559,15 +639,8 @@ function shardSections(
   const skipReasons: ReportShard['surfaces'][number]['skipReasons'] = {};
   for (const row of parts.checks) {
     if (row.status !== 'skip' || !run.checks.some((c) => c.id === row.id)) continue;
-    const reasons: { reason: string; count: number; first: number }[] = [];
-    for (const j of parts.judged) {
-      const o = j.outcomes.get(row.id);
-      if (o?.status !== 'skip') continue;
-      const seen = reasons.find((r) => r.reason === o.reason);
-      if (seen) seen.count++;
-      else reasons.push({ reason: o.reason, count: 1, first: j.sent.c?.id ?? 0 });
-    }
-    skipReasons[row.id] = reasons;
+    const tally = parts.judged.tallies.get(row.id);
+    skipReasons[row.id] = tally ? skipReasonsOf(tally) : [];
   }
   const serverLimits: Record<string, number | boolean> = {};
   for (const [k, v] of Object.entries(options.serverLimits)) if (v !== undefined) serverLimits[k] = v;
@@ -616,24 +689,19 @@ function unreachable(url: string, result: TransportResult): string {
 
 function summarise(
   check: Pick<CheckDefinition, 'id' | 'severity' | 'title'>,
-  outcomes: readonly CheckOutcome[],
+  tally: CheckTally,
   findings: readonly ReportFinding[],
+  omitted: readonly ReportOmittedFindings[],
 ): ReportCheck {
-  const mine = findings.filter((f) => f.check === check.id);
-  const violations = mine.filter((f) => f.severity === 'violation').length;
-  const base = { id: check.id, severity: check.severity, title: check.title, violations, warnings: mine.length - violations };
-  const ran = outcomes.filter((o) => o.status !== 'skip');
-  const error = outcomes.find((o): o is Extract<CheckOutcome, { status: 'error' }> => o.status === 'error');
-  if (error) return { ...base, status: 'error', reason: error.reason, cases: ran.length };
-  if (violations > 0) return { ...base, status: 'fail', cases: ran.length };
-  if (ran.length > 0) return { ...base, status: 'pass', cases: ran.length };
-  return { ...base, status: 'skip', reason: commonestReason(outcomes) ?? 'no exchange to judge', cases: 0 };
-}
-
-function commonestReason(outcomes: readonly CheckOutcome[]): string | undefined {
-  const counts = new Map<string, number>();
-  for (const o of outcomes) if (o.status === 'skip') counts.set(o.reason, (counts.get(o.reason) ?? 0) + 1);
-  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+  let violations = 0;
+  let warnings = 0;
+  for (const f of findings) if (f.check === check.id) f.severity === 'violation' ? violations++ : warnings++;
+  for (const o of omitted) if (o.check === check.id) o.severity === 'violation' ? (violations += o.count) : (warnings += o.count);
+  const base = { id: check.id, severity: check.severity, title: check.title, violations, warnings };
+  if (tally.error) return { ...base, status: 'error', reason: tally.error.reason, cases: tally.ran };
+  if (violations > 0) return { ...base, status: 'fail', cases: tally.ran };
+  if (tally.ran > 0) return { ...base, status: 'pass', cases: tally.ran };
+  return { ...base, status: 'skip', reason: commonestSkip(tally) ?? 'no exchange to judge', cases: 0 };
 }
 
 function toReportFinding(
@@ -721,6 +789,12 @@ function excerptOf(sent: Sent): { excerpt?: string } {
 }
 
 function bounded(text: string): string {
-  return text.length > EXCERPT_BYTES ? `${text.slice(0, EXCERPT_BYTES)}… (${text.length} characters)` : text;
+  // A copy, not a slice: V8's slice of a long string keeps the whole string alive.
+  return text.length > EXCERPT_BYTES ? `${flatCopy(text.slice(0, EXCERPT_BYTES))}… (${text.length} characters)` : text;
+}
+
+/** A string that shares no storage with the one it came from (lone surrogates kept). */
+function flatCopy(text: string): string {
+  return JSON.parse(JSON.stringify(text)) as string;
 }
 

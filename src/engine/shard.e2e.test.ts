@@ -31,12 +31,17 @@ interface Scenario {
   checks?: string[];
   /** Server settings tgc does not know before a case: a 422 teaches them, mid-run, in each shard. */
   server?: { maxTopNTokens?: number; maxStopSequences?: number };
+  /** Default 3. */
+  maxExamples?: number;
 }
 
 const SCENARIOS: readonly Scenario[] = [
   { api: 'tgi', seed: 11 },
   { api: 'tgi', seed: 6, server: { maxTopNTokens: 1 } },
   { api: 'tgi', seed: 2, fault: 'stream-index-gap', caughtBy: 'stream-index' },
+  // More findings of one kind than a report lists (listedPerKind): the run lists the first by
+  // plan order and counts the rest; merged shards list and count the same ones.
+  { api: 'tgi', seed: 1, fault: 'generated-text-renamed', caughtBy: 'response-schema', maxExamples: 120 },
   {
     api: 'tgi',
     seed: 4,
@@ -72,7 +77,7 @@ function faultNamed(name: string | undefined): Fault | undefined {
   return fault;
 }
 
-function options(server: ReferenceServer, api: ApiName, seed: number, fault: Fault | undefined, shard?: ShardSpec, checks: string[] = []): RunOptions {
+function options(server: ReferenceServer, api: ApiName, seed: number, fault: Fault | undefined, shard?: ShardSpec, checks: string[] = [], maxExamples = 3): RunOptions {
   const driver = apiByName(api)?.driver;
   if (!driver) throw new Error(`no driver for ${api}`);
   return {
@@ -81,7 +86,7 @@ function options(server: ReferenceServer, api: ApiName, seed: number, fault: Fau
     authRequired: false,
     headers: fault?.runOptions?.headers ?? {},
     seed,
-    maxExamples: 3,
+    maxExamples,
     checks,
     excludeChecks: [],
     concurrency: 4,
@@ -128,6 +133,7 @@ function normalise(report: TgcReport): unknown {
     })),
     skipped: report.skipped,
     coverage: report.coverage,
+    omittedFindings: report.omittedFindings,
   };
 }
 
@@ -142,9 +148,12 @@ describe('sharded runs merge into the unsharded report', () => {
         ...s.server,
       });
       try {
-        const whole = await runConformance(options(server, s.api, s.seed, fault, undefined, s.checks));
+        const whole = await runConformance(options(server, s.api, s.seed, fault, undefined, s.checks, s.maxExamples));
         const shardsOf = (count: number): Promise<TgcReport[]> =>
-          Promise.all(Array.from({ length: count }, (_, i) => runConformance(options(server, s.api, s.seed, fault, { index: i + 1, count }, s.checks))));
+          Promise.all(
+            Array.from({ length: count }, (_, i) => runConformance(options(server, s.api, s.seed, fault, { index: i + 1, count }, s.checks, s.maxExamples))),
+          );
+        if (s.maxExamples !== undefined) expect(whole.omittedFindings?.length, 'a run that lists fewer findings than it counts').toBeGreaterThan(0);
         const [two, three] = [await shardsOf(2), await shardsOf(3)];
 
         if (s.server) expect(Object.values(whole.limits).some((l) => l.source === 'learned'), JSON.stringify(whole.limits)).toBe(true);

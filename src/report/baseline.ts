@@ -3,7 +3,7 @@
  * listed, marked `known`, and do not fail the run. Keys in the baseline that the run no longer
  * shows are reported as fixed.
  */
-import type { TgcReport } from './report.js';
+import { omittedWithKind, type TgcReport } from './report.js';
 
 export interface BaselineOutcome {
   /** Violations neither in the baseline nor suppressed: these fail the run. */
@@ -48,6 +48,12 @@ export function applyBaseline(report: TgcReport, keys: ReadonlySet<string>): Bas
       f.known = true;
       known++;
     } else if (f.suppressed === undefined) newViolations++;
+  }
+  // Findings counted but not listed: known or new as the listed ones of their kind.
+  for (const { omitted, like } of omittedWithKind(report)) {
+    if (omitted.severity !== 'violation') continue;
+    if (keys.has(omitted.dedupeKey)) known += omitted.count;
+    else if (like?.suppressed === undefined) newViolations += omitted.count;
   }
   report.summary.known = known;
   const retested = new Set(report.checks.filter((c) => c.status === 'pass' || c.status === 'fail').map((c) => c.id));

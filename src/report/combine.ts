@@ -46,6 +46,7 @@ export function combineReports(reports: readonly TgcReport[]): TgcReport {
     skipped: reports.flatMap((r) => r.skipped),
     timings: reports.flatMap((r) => r.timings),
     coverage,
+    ...combineOmitted(reports),
     ...combineShards(reports),
   };
 }
@@ -78,6 +79,12 @@ export function combineChecks(lists: readonly (readonly ReportCheck[])[]): Repor
     }
   }
   return checks;
+}
+
+/** Findings counted but not listed: each surface's, in order (their dedupe keys never collide). */
+function combineOmitted(reports: readonly TgcReport[]): Pick<TgcReport, 'omittedFindings'> {
+  const omitted = reports.flatMap((r) => r.omittedFindings ?? []);
+  return omitted.length > 0 ? { omittedFindings: omitted } : {};
 }
 
 /** A shard of several surfaces: each surface's part of the slice, in order. */

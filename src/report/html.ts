@@ -9,7 +9,7 @@
  * escaped inside the embedded JSON, so no string can close a `<script>` element.
  */
 import { createHash } from 'node:crypto';
-import { failingViolations, findingsByKind, type ReportCheck, type ReportFinding, type TgcReport } from './report.js';
+import { countFindings, failingViolations, findingsByKind, type ReportCheck, type ReportFinding, type TgcReport } from './report.js';
 
 /** A histogram of milliseconds, bucketed for drawing, with the usual percentiles. */
 export interface HtmlHistogram {
@@ -35,11 +35,11 @@ export function renderHtmlReport(report: TgcReport): string {
   const verdict = report.interrupted ? 'interrupted' : failing > 0 ? 'violations found' : report.summary.violations > 0 ? 'no new violations' : 'conforms';
   const verdictClass = report.interrupted ? 'error' : failing > 0 ? 'fail' : 'pass';
   const data = chartData(report);
-  const violations = findingsByKind(report.findings.filter((f) => f.severity === 'violation'));
+  const violations = findingsByKind(report.findings.filter((f) => f.severity === 'violation'), report.omittedFindings);
   // Failing kinds first, then known, then suppressed.
   const rank = (f: ReportFinding): number => (f.suppressed !== undefined ? 2 : f.known ? 1 : 0);
   violations.sort((a, b) => rank(a.finding) - rank(b.finding));
-  const warnings = findingsByKind(report.findings.filter((f) => f.severity === 'warning'));
+  const warnings = findingsByKind(report.findings.filter((f) => f.severity === 'warning'), report.omittedFindings);
   const anchors = new Map<string, string>();
   [...violations, ...warnings].forEach(({ finding }, i) => {
     if (!anchors.has(finding.check)) anchors.set(finding.check, `finding-${i}`);
@@ -52,6 +52,7 @@ export function renderHtmlReport(report: TgcReport): string {
     report.interrupted ? '<p class="banner">The run was interrupted: this report is partial.</p>' : '',
     '</header>',
     summaryTiles(report, failing),
+    omittedNote(report),
     '<nav><a href="#checks">Checks</a> · <a href="#violations">Violations</a> · <a href="#warnings">Warnings</a> · <a href="#charts">Charts</a> · <a href="#coverage">Coverage</a> · <a href="#limits">Limits</a></nav>',
     checksTable(report, anchors),
     `<section id="violations"><h2>Violations <small>(one per kind)</small></h2>${
@@ -110,7 +111,7 @@ function summaryTiles(report: TgcReport, failing: number): string {
 
 function checksTable(report: TgcReport, anchors: Map<string, string>): string {
   const rows = report.checks.map((c) => {
-    const { status, note } = checkStatus(c, report.findings);
+    const { status, note } = checkStatus(c, report);
     const anchor = anchors.get(c.id);
     const id = anchor ? `<a href="#${anchor}"><code>${esc(c.id)}</code></a>` : `<code>${esc(c.id)}</code>`;
     return (
@@ -126,13 +127,21 @@ function checksTable(report: TgcReport, anchors: Map<string, string>): string {
 }
 
 /** A failed check whose every violation is known or suppressed is `accepted`: it does not fail the run. */
-function checkStatus(c: ReportCheck, findings: readonly ReportFinding[]): { status: string; note: string } {
+function checkStatus(c: ReportCheck, report: TgcReport): { status: string; note: string } {
   if (c.status !== 'fail') return { status: c.status, note: c.reason ?? '' };
-  const mine = findings.filter((f) => f.check === c.id && f.severity === 'violation');
-  const suppressed = mine.filter((f) => f.suppressed !== undefined).length;
-  const known = mine.filter((f) => f.known && f.suppressed === undefined).length;
+  const mine = (f: ReportFinding): boolean => f.check === c.id && f.severity === 'violation';
+  const all = countFindings(report, mine);
+  const suppressed = countFindings(report, (f) => mine(f) && f.suppressed !== undefined);
+  const known = countFindings(report, (f) => mine(f) && f.known === true && f.suppressed === undefined);
   const note = [known > 0 ? `${known} known` : '', suppressed > 0 ? `${suppressed} suppressed` : ''].filter(Boolean).join(', ');
-  return { status: mine.length > 0 && known + suppressed === mine.length ? 'accepted' : 'fail', note };
+  return { status: all > 0 && known + suppressed === all ? 'accepted' : 'fail', note };
+}
+
+/** When the report counts findings it does not list (`omittedFindings`): how many, and which are listed. */
+function omittedNote(report: TgcReport): string {
+  const omitted = (report.omittedFindings ?? []).reduce((n, o) => n + o.count, 0);
+  if (omitted === 0) return '';
+  return `<p class="banner">${omitted} findings are counted but not listed: the report lists the first findings of each kind, by plan order (see <code>omittedFindings</code> in report.json).</p>`;
 }
 
 function findingBlock(f: ReportFinding, count: number, anchor: string, all: readonly ReportFinding[]): string {
@@ -173,8 +182,16 @@ function findingBlock(f: ReportFinding, count: number, anchor: string, all: read
   const others = all.filter((o) => o !== f && o.dedupeKey === f.dedupeKey);
   if (others.length > 0) {
     const items = others.slice(0, MAX_OCCURRENCES).map((o) => `<li>${o.case ? `${esc(o.case.label)}: ` : ''}${esc(o.message)}</li>`);
-    const more = others.length > MAX_OCCURRENCES ? `<li>… and ${others.length - MAX_OCCURRENCES} more (report.json has them all)</li>` : '';
-    parts.push(`<details class="others"><summary>${others.length} more of this kind</summary><ul>${items.join('')}${more}</ul></details>`);
+    // Beyond those listed in report.json (count includes those it only counts).
+    const unlisted = Math.max(0, count - 1 - others.length);
+    const hidden = others.length - Math.min(others.length, MAX_OCCURRENCES);
+    const more =
+      unlisted > 0
+        ? `<li>… and ${hidden + unlisted} more (report.json lists ${hidden} of them and counts the rest)</li>`
+        : hidden > 0
+          ? `<li>… and ${hidden} more (report.json has them all)</li>`
+          : '';
+    parts.push(`<details class="others"><summary>${Math.max(others.length, count - 1)} more of this kind</summary><ul>${items.join('')}${more}</ul></details>`);
   }
   parts.push('</article>');
   return parts.filter(Boolean).join('\n');

@@ -6,7 +6,7 @@
  * Warnings, and violations that are known or suppressed, go to `<system-out>`: they do not fail.
  */
 import junitModule, { type Builder } from 'junit-report-builder';
-import { findingsByKind, type ReportCheck, type ReportFinding, type TgcReport } from './report.js';
+import { countFindings, findingsByKind, type ReportCheck, type ReportFinding, type TgcReport } from './report.js';
 
 // Its types declare an ES default export; at run time `module.exports` is the builder itself.
 const junitRoot = ((junitModule as { default?: Builder }).default ?? junitModule) as Builder;
@@ -30,20 +30,22 @@ export function renderJunitReport(report: TgcReport): string {
   for (const check of report.checks) {
     const mine = report.findings.filter((f) => f.check === check.id);
     const failing = mine.filter((f) => f.severity === 'violation' && !f.known && f.suppressed === undefined);
+    // With the findings counted but not listed (`omittedFindings`).
+    const failingCount = countFindings(report, (f) => f.check === check.id && f.severity === 'violation' && !f.known && f.suppressed === undefined);
     const tc = suite.testCase().className(`tgc.${report.target.api}`).name(check.id);
     if (check.status === 'error') {
       tc.error(xmlText(oneLine(`tgc could not run this check: ${check.reason ?? 'unknown error'}`)), 'tgc-error');
     } else if (failing.length > 0) {
-      const kinds = findingsByKind(failing);
+      const kinds = findingsByKind(failing, report.omittedFindings);
       const first = kinds[0]?.finding;
       const more = kinds.length > 1 ? ` (+${kinds.length - 1} more kinds)` : '';
-      tc.failure(xmlText(oneLine(`${failing.length} violation${failing.length > 1 ? 's' : ''}: ${first?.message ?? ''}${more}`)), 'violation');
+      tc.failure(xmlText(oneLine(`${failingCount} violation${failingCount > 1 ? 's' : ''}: ${first?.message ?? ''}${more}`)), 'violation');
       tc.stacktrace(cdata(failureBody(check, kinds)));
     } else if (check.status === 'skip') {
       tc.skipped();
       skipReasons.push(check.reason ?? 'skipped');
     }
-    const out = systemOut(check, mine.filter((f) => !failing.includes(f)));
+    const out = systemOut(check, mine.filter((f) => !failing.includes(f)), report);
     if (out !== '') tc.standardOutput(cdata(out));
   }
   return `${withSkipMessages(builder.build(), skipReasons)}\n`;
@@ -67,15 +69,15 @@ function describe(f: ReportFinding, count: number): string {
   return lines.join('\n');
 }
 
-function systemOut(check: ReportCheck, notFailing: ReportFinding[]): string {
+function systemOut(check: ReportCheck, notFailing: ReportFinding[], report: TgcReport): string {
   const parts: string[] = [];
   if (check.status === 'skip' && check.reason) parts.push(`skipped: ${check.reason}`);
   const violations = notFailing.filter((f) => f.severity === 'violation');
-  for (const { finding: f, count } of findingsByKind(violations)) {
+  for (const { finding: f, count } of findingsByKind(violations, report.omittedFindings)) {
     const why = f.suppressed !== undefined ? `suppressed (${f.suppressed})` : 'known (in the baseline)';
     parts.push(`${why}: ${describe(f, count)}`);
   }
-  for (const { finding: f, count } of findingsByKind(notFailing.filter((f) => f.severity === 'warning'))) {
+  for (const { finding: f, count } of findingsByKind(notFailing.filter((f) => f.severity === 'warning'), report.omittedFindings)) {
     parts.push(`warning${f.suppressed !== undefined ? `, suppressed (${f.suppressed})` : ''}: ${describe(f, count)}`);
   }
   return parts.join('\n\n');

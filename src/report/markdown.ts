@@ -3,7 +3,7 @@
  * Every string from the server is escaped: it is hostile input, and a job summary renders links,
  * images and HTML.
  */
-import { failingViolations, findingsByKind, type ReportCheck, type ReportFinding, type TgcReport } from './report.js';
+import { countFindings, failingViolations, findingsByKind, type ReportCheck, type ReportFinding, type TgcReport } from './report.js';
 
 const ICON: Record<string, string> = { pass: '✅ pass', fail: '❌ fail', error: '⚠️ error', skip: '⏭️ skip' };
 const MAX_TEXT = 1000;
@@ -24,13 +24,17 @@ export function renderMarkdownReport(report: TgcReport): string {
     `| ${s.checks} | ${s.cases} | ${s.requests} | ${s.violations} | ${failing} | ${s.known} | ${s.suppressed ?? 0} | ${s.warnings} | ${s.skippedCases} |`,
     '',
   );
+  const omitted = (report.omittedFindings ?? []).reduce((n, o) => n + o.count, 0);
+  if (omitted > 0) {
+    lines.push(`${omitted} findings are counted but not listed: the report lists the first findings of each kind, by plan order (\`omittedFindings\` in report.json).`, '');
+  }
   lines.push('| check | status | cases | violations | warnings | note |', '|---|---|---:|---:|---:|---|');
   for (const c of report.checks) {
-    const { status, note } = checkCell(c, report.findings);
+    const { status, note } = checkCell(c, report);
     lines.push(`| ${code(c.id, true)} | ${status} | ${c.cases} | ${c.violations} | ${c.warnings} | ${note} |`);
   }
 
-  const violations = findingsByKind(report.findings.filter((f) => f.severity === 'violation'));
+  const violations = findingsByKind(report.findings.filter((f) => f.severity === 'violation'), report.omittedFindings);
   if (violations.length > 0) {
     lines.push('', '## Violations (one per kind)', '');
     for (const { finding: f, count } of violations) {
@@ -50,7 +54,7 @@ export function renderMarkdownReport(report: TgcReport): string {
     for (const k of report.fixed) lines.push(`- ${code(k)}`);
   }
 
-  const warnings = findingsByKind(report.findings.filter((f) => f.severity === 'warning'));
+  const warnings = findingsByKind(report.findings.filter((f) => f.severity === 'warning'), report.omittedFindings);
   if (warnings.length > 0) {
     lines.push('', '## Warnings (one per kind; they do not fail the run)', '');
     for (const { finding: f, count } of warnings) {
@@ -79,14 +83,15 @@ function verdict(report: TgcReport, failing: number): string {
   return 'conforms';
 }
 
-function checkCell(c: ReportCheck, findings: readonly ReportFinding[]): { status: string; note: string } {
+function checkCell(c: ReportCheck, report: TgcReport): { status: string; note: string } {
   if (c.status === 'skip' || c.status === 'error') return { status: ICON[c.status] ?? c.status, note: text(c.reason ?? '') };
   if (c.status !== 'fail') return { status: ICON[c.status] ?? c.status, note: '' };
-  const mine = findings.filter((f) => f.check === c.id && f.severity === 'violation');
-  const suppressed = mine.filter((f) => f.suppressed !== undefined).length;
-  const known = mine.filter((f) => f.known && f.suppressed === undefined).length;
+  const mine = (f: ReportFinding): boolean => f.check === c.id && f.severity === 'violation';
+  const all = countFindings(report, mine);
+  const suppressed = countFindings(report, (f) => mine(f) && f.suppressed !== undefined);
+  const known = countFindings(report, (f) => mine(f) && f.known === true && f.suppressed === undefined);
   const note = [known > 0 ? `${known} known` : '', suppressed > 0 ? `${suppressed} suppressed` : ''].filter(Boolean).join(', ');
-  return { status: known + suppressed === mine.length && mine.length > 0 ? '☑️ accepted' : (ICON.fail ?? 'fail'), note };
+  return { status: known + suppressed === all && all > 0 ? '☑️ accepted' : (ICON.fail ?? 'fail'), note };
 }
 
 /** Inline text: Markdown and HTML metacharacters escaped, on one line, bounded. */

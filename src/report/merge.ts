@@ -11,9 +11,12 @@
  */
 import { combineChecks } from './combine.js';
 import {
+  listedPerKind,
   REPORT_SCHEMA_VERSION,
+  sortOmitted,
   type ReportCheck,
   type ReportFinding,
+  type ReportOmittedFindings,
   type ReportRunOptions,
   type ReportShard,
   type ReportShardSurface,
@@ -42,8 +45,11 @@ export function mergeShardReports(inputs: readonly ShardInput[]): TgcReport {
 
   const surfaces = first.shard.surfaces.map((_, position) => mergeSurface(reports, position));
   const findings = surfaces.flatMap((s) => s.findings);
+  const omitted = surfaces.flatMap((s) => s.omitted);
   const checks = combineChecks(surfaces.map((s) => s.checks));
-  const violations = findings.filter((f) => f.severity === 'violation').length;
+  const violations =
+    findings.filter((f) => f.severity === 'violation').length + omitted.reduce((n, o) => n + (o.severity === 'violation' ? o.count : 0), 0);
+  const findingCount = findings.length + omitted.reduce((n, o) => n + o.count, 0);
   const startedAt = reports.map((r) => r.startedAt).sort()[0] ?? first.startedAt;
   const ends = reports.map((r) => Date.parse(r.startedAt) + r.durationMs);
   const sum = (pick: (r: TgcReport) => number): number => reports.reduce((n, r) => n + pick(r), 0);
@@ -61,7 +67,7 @@ export function mergeShardReports(inputs: readonly ShardInput[]): TgcReport {
       cases: sum((r) => r.summary.cases),
       requests: sum((r) => r.summary.requests),
       violations,
-      warnings: findings.length - violations,
+      warnings: findingCount - violations,
       known: 0,
       skippedCases: sum((r) => r.summary.skippedCases),
     },
@@ -70,6 +76,7 @@ export function mergeShardReports(inputs: readonly ShardInput[]): TgcReport {
     skipped: surfaces.flatMap((s) => s.skipped),
     timings: reports.flatMap((r) => r.timings),
     coverage: mergeCoverage(reports),
+    ...(omitted.length > 0 ? { omittedFindings: omitted } : {}),
   };
 }
 
@@ -77,12 +84,18 @@ export function mergeShardReports(inputs: readonly ShardInput[]): TgcReport {
 function mergeSurface(
   reports: readonly ShardReport[],
   position: number,
-): { findings: ReportFinding[]; checks: ReportCheck[]; skipped: TgcReport['skipped'] } {
+): { findings: ReportFinding[]; omitted: ReportOmittedFindings[]; checks: ReportCheck[]; skipped: TgcReport['skipped'] } {
   const parts = reports.map((r) => ({ surface: r.shard.surfaces[position] as ReportShardSurface, findings: surfaceFindings(r, position) }));
   const rows = parts[0]?.surface.checks ?? [];
   const order = new Map(rows.map((c, i) => [c.id, i]));
 
-  const cases = parts.flatMap((p) => p.findings.cases).sort((a, b) => (a.case?.id ?? 0) - (b.case?.id ?? 0));
+  const listed = parts.flatMap((p) => p.findings.cases).sort((a, b) => (a.case?.id ?? 0) - (b.case?.id ?? 0));
+  // Every kind a shard counted has a finding listed: the surface's omitted entries are those of its kinds.
+  const kinds = new Set(listed.map((f) => f.dedupeKey));
+  const { cases, omitted } = relist(
+    listed,
+    reports.flatMap((r) => r.omittedFindings ?? []).filter((o) => kinds.has(o.dedupeKey)),
+  );
   // A limit is reported once, with the first case of the plan that taught it.
   const learned = new Map<string, { finding: ReportFinding; case: number }>();
   for (const p of parts) {
@@ -104,7 +117,7 @@ function mergeSurface(
   }
   const checks = rows.map((row) => {
     const owned = owners.get(row.id);
-    return owned ? { ...owned } : mergeRow(row, parts.map((p) => p.surface), findings);
+    return owned ? { ...owned } : mergeRow(row, parts.map((p) => p.surface), findings, omitted);
   });
   // The cases skipped, in plan order.
   const skipped = reports
@@ -114,7 +127,34 @@ function mergeSurface(
     })
     .sort((a, b) => a.id - b.id)
     .flatMap((s) => (s.entry ? [s.entry] : []));
-  return { findings, checks, skipped };
+  return { findings, omitted, checks, skipped };
+}
+
+/**
+ * The findings of cases the merged run lists, as one run lists them (`listedPerKind` over all its
+ * kinds: each shard listed at least as many of each kind of its slice, so the first of the run
+ * are among them), and the rest counted.
+ */
+function relist(listed: readonly ReportFinding[], omitted: readonly ReportOmittedFindings[]): { cases: ReportFinding[]; omitted: ReportOmittedFindings[] } {
+  const perKind = listedPerKind(new Set(listed.map((f) => f.dedupeKey)).size);
+  const shown = new Map<string, number>();
+  const counted = new Map<string, ReportOmittedFindings>();
+  const count = (o: ReportOmittedFindings): void => {
+    const key = `${o.severity}\u0000${o.dedupeKey}`;
+    const seen = counted.get(key);
+    if (seen) seen.count += o.count;
+    else counted.set(key, { ...o });
+  };
+  const cases: ReportFinding[] = [];
+  for (const f of listed) {
+    const n = shown.get(f.dedupeKey) ?? 0;
+    if (n < perKind) {
+      cases.push(f);
+      shown.set(f.dedupeKey, n + 1);
+    } else count({ dedupeKey: f.dedupeKey, check: f.check, severity: f.severity, ...(f.route !== undefined ? { route: f.route } : {}), count: 1 });
+  }
+  for (const o of omitted) count(o);
+  return { cases, omitted: sortOmitted([...counted.values()]) };
 }
 
 /** A shard's skipped cases of one surface: the surfaces' entries follow each other in the report. */
@@ -125,11 +165,18 @@ function surfaceSkipped(report: ShardReport, position: number): TgcReport['skipp
 }
 
 /** A check over single exchanges: its slices' rows added up, judged as `tgc run` judges one. */
-function mergeRow(template: ReportCheck, surfaces: readonly ReportShardSurface[], findings: readonly ReportFinding[]): ReportCheck {
+function mergeRow(
+  template: ReportCheck,
+  surfaces: readonly ReportShardSurface[],
+  findings: readonly ReportFinding[],
+  omitted: readonly ReportOmittedFindings[],
+): ReportCheck {
   const rows = surfaces.map((s) => s.checks.find((c) => c.id === template.id)).filter((c): c is ReportCheck => c !== undefined);
-  const mine = findings.filter((f) => f.check === template.id);
-  const violations = mine.filter((f) => f.severity === 'violation').length;
-  const base = { id: template.id, severity: template.severity, title: template.title, violations, warnings: mine.length - violations };
+  let violations = 0;
+  let warnings = 0;
+  for (const f of findings) if (f.check === template.id) f.severity === 'violation' ? violations++ : warnings++;
+  for (const o of omitted) if (o.check === template.id) o.severity === 'violation' ? (violations += o.count) : (warnings += o.count);
+  const base = { id: template.id, severity: template.severity, title: template.title, violations, warnings };
   const cases = rows.reduce((n, r) => n + r.cases, 0);
   const error = rows.find((r) => r.status === 'error');
   if (error) return { ...base, status: 'error', ...(error.reason !== undefined ? { reason: error.reason } : {}), cases };

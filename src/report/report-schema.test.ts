@@ -14,6 +14,7 @@ import type {
   ParameterCoverage,
   ReportCheck,
   ReportFinding,
+  ReportOmittedFindings,
   ReportRequest,
   ReportResponse,
   ReportRunOptions,
@@ -29,7 +30,7 @@ type Finding = ReportFinding;
 const OBJECTS: [string, string, ObjectKeys][] = [
   ['TgcReport', '', keysOf<TgcReport>()(
     ['schemaVersion', 'tool', 'target', 'seed', 'startedAt', 'durationMs', 'interrupted', 'limits', 'summary', 'checks', 'findings', 'skipped', 'timings', 'coverage'],
-    ['fixed', 'suppressions', 'shard', 'run'],
+    ['fixed', 'suppressions', 'omittedFindings', 'shard', 'run'],
   )],
   ['tool', '/properties/tool', keysOf<TgcReport['tool']>()(['name', 'version'], [])],
   ['target', '/properties/target', keysOf<TgcReport['target']>()(['url', 'api', 'builtIn'], ['apis'])],
@@ -58,6 +59,7 @@ const OBJECTS: [string, string, ObjectKeys][] = [
   ['ReportFinding.shrunk', '/$defs/finding/properties/shrunk', keysOf<NonNullable<Finding['shrunk']>>()(['from', 'to', 'requests'], [])],
   ['ReportRequest', '/$defs/finding/properties/request', keysOf<ReportRequest>()(['method', 'url', 'headers'], ['body'])],
   ['ReportResponse', '/$defs/finding/properties/response', keysOf<ReportResponse>()([], ['status', 'headers', 'excerpt', 'failure'])],
+  ['omittedFindings[*]', '/properties/omittedFindings/items', keysOf<ReportOmittedFindings>()(['dedupeKey', 'check', 'severity', 'count'], ['route'])],
 ];
 
 const ENUMS: [string, string, string[]][] = [

@@ -112,10 +112,46 @@ export interface TgcReport {
   fixed?: string[];
   /** With `--suppress`: the rules applied, each with how many findings it matched. */
   suppressions?: ReportSuppression[];
+  /**
+   * Findings of cases counted but not listed in `findings` (see `listedPerKind`): per kind and
+   * severity, how many more there were. Every count (`summary`, `checks`) includes them; absent
+   * when every finding is listed.
+   */
+  omittedFindings?: ReportOmittedFindings[];
   /** A slice of a run (`tgc run --shard I/N`): which one, and what `tgc merge` needs to join the slices. */
   shard?: ReportShard;
   /** On a shard's report: the options every shard of one run must share (`tgc merge` refuses others). */
   run?: ReportRunOptions;
+}
+
+/** Findings of one kind (dedupeKey) and severity that a report counts but does not list. */
+export interface ReportOmittedFindings {
+  dedupeKey: string;
+  check: string;
+  severity: Severity;
+  route?: string;
+  /** Not listed in `findings` (beyond those that are). */
+  count: number;
+}
+
+/** A run lists at most this many findings of one kind (dedupeKey) from its cases, the first by plan order. */
+export const LISTED_PER_KIND = 200;
+/** … and about this many in all: with many kinds, fewer of each (never fewer than one). */
+export const LISTED_FINDINGS = 1000;
+
+/**
+ * How many findings of each kind a run (or one surface of it) lists, when its cases showed
+ * `kinds` kinds: the first of each by plan order (case id, then the finding's place in its
+ * case), so that the same seed lists the same ones whatever order the answers came in. The rest
+ * are counted in `omittedFindings`. Scenario findings and those of limits learned are always listed.
+ */
+export function listedPerKind(kinds: number): number {
+  return Math.max(1, Math.min(LISTED_PER_KIND, Math.floor(LISTED_FINDINGS / Math.max(1, kinds))));
+}
+
+/** `omittedFindings` in the order a report lists them: by dedupeKey, then severity. */
+export function sortOmitted(list: ReportOmittedFindings[]): ReportOmittedFindings[] {
+  return list.sort((a, b) => (a.dedupeKey < b.dedupeKey ? -1 : a.dedupeKey > b.dedupeKey ? 1 : a.severity < b.severity ? -1 : a.severity > b.severity ? 1 : 0));
 }
 
 /**
@@ -195,19 +231,51 @@ export interface ReportSuppression {
  * Violations that fail the run: neither known (in the baseline) nor suppressed. The exit code
  * follows this number; warnings never count.
  */
-export function failingViolations(report: Pick<TgcReport, 'findings'>): number {
+export function failingViolations(report: Pick<TgcReport, 'findings' | 'omittedFindings'>): number {
+  return countFindings(report, (f) => f.severity === 'violation' && f.known !== true && f.suppressed === undefined);
+}
+
+/**
+ * Findings, listed and omitted, that satisfy `test`. An omitted finding is judged as a listed one
+ * of its kind (every kind with omitted findings has one listed): its check, route, and its
+ * `known` and `suppressed` marks, which belong to the kind, with its own severity.
+ */
+export function countFindings(report: Pick<TgcReport, 'findings' | 'omittedFindings'>, test: (f: ReportFinding) => boolean): number {
   let n = 0;
-  for (const f of report.findings) if (f.severity === 'violation' && f.known !== true && f.suppressed === undefined) n++;
+  for (const f of report.findings) if (test(f)) n++;
+  for (const { omitted, like } of omittedWithKind(report)) if (like && test(like)) n += omitted.count;
   return n;
 }
 
-/** One finding per dedupeKey, in first-seen order, with how often the key was seen. */
-export function findingsByKind(findings: readonly ReportFinding[]): { finding: ReportFinding; count: number }[] {
+/** Each omitted entry with a listed finding of its kind, its severity set to the entry's. */
+export function omittedWithKind(report: Pick<TgcReport, 'findings' | 'omittedFindings'>): { omitted: ReportOmittedFindings; like?: ReportFinding }[] {
+  const omitted = report.omittedFindings ?? [];
+  if (omitted.length === 0) return [];
+  const byKey = new Map<string, ReportFinding>();
+  for (const f of report.findings) if (!byKey.has(f.dedupeKey)) byKey.set(f.dedupeKey, f);
+  return omitted.map((o) => {
+    const f = byKey.get(o.dedupeKey);
+    return f ? { omitted: o, like: { ...f, severity: o.severity } } : { omitted: o };
+  });
+}
+
+/**
+ * One finding per dedupeKey, in first-seen order, with how often the key was seen: with
+ * `omitted` (the report's `omittedFindings`), those of the same kind and severity count too.
+ */
+export function findingsByKind(
+  findings: readonly ReportFinding[],
+  omitted: readonly ReportOmittedFindings[] = [],
+): { finding: ReportFinding; count: number }[] {
   const byKey = new Map<string, { finding: ReportFinding; count: number }>();
   for (const f of findings) {
     const entry = byKey.get(f.dedupeKey);
     if (entry) entry.count++;
     else byKey.set(f.dedupeKey, { finding: f, count: 1 });
+  }
+  for (const o of omitted) {
+    const entry = byKey.get(o.dedupeKey);
+    if (entry && entry.finding.severity === o.severity) entry.count += o.count;
   }
   return [...byKey.values()];
 }

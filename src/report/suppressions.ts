@@ -11,7 +11,7 @@
  * A bare array of rules is accepted too.
  */
 import { ROUTES } from '../core/exchange.js';
-import type { ReportSuppression, TgcReport } from './report.js';
+import type { ReportOmittedFindings, ReportSuppression, TgcReport } from './report.js';
 
 export interface Suppression {
   /** A check id, as `tgc checks` lists them. */
@@ -76,13 +76,23 @@ export function applySuppressions(report: TgcReport, suppressions: readonly Supp
   const matched = suppressions.map(() => 0);
   const order = suppressions.map((s, i) => ({ s, i })).sort((a, b) => Number(b.s.route !== undefined) - Number(a.s.route !== undefined));
   let suppressed = 0;
-  for (const f of report.findings) {
+  const rule = (f: { check: string; route?: string }): (typeof order)[number] | undefined => {
     const route = f.route ?? 'scenario';
-    const hit = order.find(({ s }) => s.check === f.check && (s.route === undefined || s.route === route));
+    return order.find(({ s }) => s.check === f.check && (s.route === undefined || s.route === route));
+  };
+  for (const f of report.findings) {
+    const hit = rule(f);
     if (!hit) continue;
     f.suppressed = hit.s.reason;
     matched[hit.i] = (matched[hit.i] ?? 0) + 1;
     if (f.severity === 'violation') suppressed++;
+  }
+  // Findings counted but not listed match as the listed ones of their kind (same check and route).
+  for (const o of report.omittedFindings ?? ([] as ReportOmittedFindings[])) {
+    const hit = rule(o);
+    if (!hit) continue;
+    matched[hit.i] = (matched[hit.i] ?? 0) + o.count;
+    if (o.severity === 'violation') suppressed += o.count;
   }
   report.summary.suppressed = suppressed;
   report.suppressions = suppressions.map((s, i): ReportSuppression => ({ ...s, matched: matched[i] ?? 0 }));

@@ -136,9 +136,17 @@ const GROUPS = [
 ] as const;
 
 function positiveCases(ctx: Context): Planned[] {
+  return GROUPS.flatMap((g, groupIndex) => positiveGroupCases(ctx, g, groupIndex));
+}
+
+/**
+ * One group's random valid requests. A function of its own, so that no `redraw` closure holds the
+ * list of cases in its scope: a case let go of then frees its body, not the whole plan's.
+ */
+function positiveGroupCases(ctx: Context, g: (typeof GROUPS)[number], groupIndex: number): Planned[] {
   const { options } = ctx;
   const out: Planned[] = [];
-  GROUPS.forEach((g, groupIndex) => {
+  {
     // Building an arbitrary is the costly part: once per group and set of constraints.
     const arbitraries = new Map<string, fc.Arbitrary<ExactJson>>();
     const arbitrary = (limits: (Partial<KnownServerLimits> & OpenAILearnedFeatures) | undefined): fc.Arbitrary<ExactJson> => {
@@ -169,7 +177,7 @@ function positiveCases(ctx: Context): Planned[] {
         redraw: (limits) => draw(limits, i, 1),
       });
     }
-  });
+  }
   return out;
 }
 

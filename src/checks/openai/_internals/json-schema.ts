@@ -41,7 +41,13 @@ export function schemaTest(schema: unknown): SchemaTest | { reason: string } {
     } catch (e) {
       validate = `the JSON Schema does not compile (${describeError(e)})`;
     }
-    if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value as string);
+    if (compiled.size >= MAX_COMPILED) {
+      // ajv keeps every schema it compiled (by object) until removed: the evicted one goes there too.
+      const oldest = compiled.keys().next().value as string;
+      const gone = compiled.get(oldest);
+      compiled.delete(oldest);
+      if (typeof gone === 'function') ajv?.removeSchema(gone.schema as object);
+    }
     compiled.set(key, validate);
   }
   if (typeof validate === 'string') return { reason: validate };
