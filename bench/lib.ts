@@ -198,3 +198,31 @@ export function childCpuMs(pid: number | undefined): number | undefined {
     return undefined;
   }
 }
+
+/**
+ * One figure a benchmark guards: printed by `npm run bench` with its goal, and judged by
+ * `npm run bench -- --check` (which exits 1 when one falls short). `value` is null when the
+ * figure could not be measured (skipped or failed): that counts as falling short under --check.
+ */
+export interface Metric {
+  /** Dotted name, as in reports/bench.json: `validation.ratio`, `stream.heapGrowthMB`, … */
+  key: string;
+  /** What it measures, for the table. */
+  label: string;
+  value: number | null;
+  goal: number;
+  better: 'higher' | 'lower';
+}
+
+/** True when the metric meets its goal; false when it falls short or was not measured. */
+export function metricMet(m: Pick<Metric, 'value' | 'goal' | 'better'>): boolean {
+  if (m.value === null || !Number.isFinite(m.value)) return false;
+  return m.better === 'lower' ? m.value <= m.goal : m.value >= m.goal;
+}
+
+/** The better of two values of one metric (null counts as the worst). */
+export function betterValue(better: Metric['better'], a: number | null, b: number | null): number | null {
+  if (a === null || !Number.isFinite(a)) return b;
+  if (b === null || !Number.isFinite(b)) return a;
+  return better === 'lower' ? Math.min(a, b) : Math.max(a, b);
+}

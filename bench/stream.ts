@@ -25,7 +25,7 @@
  */
 import { createParser } from 'eventsource-parser';
 import { createSseDecoder, loadContract, parseJson, type Contract } from './tgc.js';
-import { envInt, forceGc, hasGc, log, median, MiB, round, seededRandom, measure, type Sample } from './lib.js';
+import { envInt, forceGc, hasGc, log, median, MiB, round, seededRandom, measure, type Metric, type Sample } from './lib.js';
 
 export const STREAM_RATIO_TARGET = 0.5;
 export const STREAM_HEAP_TARGET_MB = 16;
@@ -225,6 +225,10 @@ export async function benchStream(): Promise<Record<string, unknown>> {
     heapGrowthMB: round(growthMB),
     target: { ratio: STREAM_RATIO_TARGET, heapGrowthMB: STREAM_HEAP_TARGET_MB },
     met: tgcEps / baseEps >= STREAM_RATIO_TARGET && growthMB <= STREAM_HEAP_TARGET_MB,
+    metrics: [
+      { key: 'stream.ratio', label: 'stream.ratio (tgc events/s ÷ eventsource-parser + JSON.parse)', value: round(tgcEps / baseEps), goal: STREAM_RATIO_TARGET, better: 'higher' },
+      { key: 'stream.heapGrowthMB', label: 'stream.heapGrowthMB (1M events, after forced GC)', value: round(growthMB), goal: STREAM_HEAP_TARGET_MB, better: 'lower' },
+    ] satisfies Metric[],
     cpuRatio: round(median(base.map((s) => s.cpuMs)) / median(tgc.map((s) => s.cpuMs))),
     events: count,
     bytes: bytes.length,
