@@ -76,7 +76,7 @@ Examples:
     .option('--stream-idle-ms <ms>', 'longest silence inside a stream', '30000')
     .option('--stream-timeout-ms <ms>', 'longest whole stream', '120000')
     .option('--max-body-bytes <n>', 'largest response body or stream', String(10 * 1024 * 1024))
-    .option('--max-events <n>', 'most events in one stream', '100000')
+    .option('--max-events <n>', 'most events in one stream (default: twice the tokens the request allows plus 16, at most 100000)')
     .option('--max-event-bytes <n>', 'largest single event', String(1024 * 1024))
     .option('--max-best-of <n>', "the server's max_best_of, where /info does not tell")
     .option('--max-stop-sequences <n>', "the server's max_stop_sequences")

@@ -18,7 +18,8 @@ export interface CaseLimits {
 
 /**
  * The limits for a request with `body`. The bound applies only while `maxEvents` is the
- * default: a `--max-events` the user gives is used as given, for every case.
+ * default; the engine passes no `bound` when the user gave `--max-events` (`fixedMaxEvents`),
+ * which then holds as given for every case.
  *
  * @example
  * ```ts

@@ -36,6 +36,12 @@ export interface RunOptions {
   maxRequests: number;
   limits: TransportLimits;
   /**
+   * `limits.maxEvents` holds for every stream as given (`--max-events` on the command line).
+   * Otherwise a stream is also held to the events its request allows (src/engine/case-limits.ts),
+   * while `maxEvents` is the default.
+   */
+  fixedMaxEvents?: boolean;
+  /**
    * Server limits given by the user; /info and 422 messages fill in the others
    * (verdict-policy item 5).
    */

@@ -196,7 +196,7 @@ function sendOne(run: Run, route: RouteName | 'discover', body: ExactJson | unde
     if (auth === 'wrong') wire['authorization'] = `Bearer ${WRONG_TOKEN}`;
     const method = route === 'discover' || route.startsWith('GET ') ? 'GET' : 'POST';
     // A stream is held to the events its request allows, where the contract bounds them.
-    const caseBound = caseLimits(options.limits, (b) => run.driver.streamEventBound?.(b), body);
+    const caseBound = caseLimits(options.limits, options.fixedMaxEvents === true ? undefined : (b) => run.driver.streamEventBound?.(b), body);
     const result = await send(
       { method, url, headers: wire, ...(requestText !== undefined ? { body: requestText } : {}) },
       caseBound.limits,
