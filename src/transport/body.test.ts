@@ -100,6 +100,18 @@ describe('createBodyDecoder', () => {
     return d.end(complete);
   };
 
+  it('keeps only the first keepChars characters when asked, never half of a surrogate pair', () => {
+    const d = createBodyDecoder();
+    d.feed(Buffer.from('ab'));
+    d.feed(Buffer.from('c\u{1F600}d'));
+    d.feed(Buffer.from('efgh'));
+    expect(d.end(false, 3).text).toBe('abc');
+    expect(d.end(false, 4).text).toBe('abc'); // 'abc' + the high half of U+1F600: dropped
+    expect(d.end(false, 5).text).toBe('abc\u{1F600}');
+    expect(d.end(false, 100).text).toBe('abc\u{1F600}defgh');
+    expect(d.end(true).text).toBe('abc\u{1F600}defgh');
+  });
+
   it('gives what decodeUtf8Body gives on the whole, wherever the chunks split', () => {
     const samples = [
       Buffer.from('h\u00e9 \u{1F600} \u20ac done'),

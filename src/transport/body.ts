@@ -104,9 +104,11 @@ export function decodeUtf8Body(bytes: Uint8Array, complete: boolean): DecodedBod
  * body.end(true); // { text: 'hé' }
  * ```
  */
-export function createBodyDecoder(): { feed(chunk: Uint8Array): void; end(complete: boolean): DecodedBody } {
+export function createBodyDecoder(): { feed(chunk: Uint8Array): void; end(complete: boolean, keepChars?: number): DecodedBody } {
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-  let text = '';
+  // The chunks' text, joined at the end: a body cut by a limit keeps only its beginning
+  // (`keepChars`) without building the whole string first.
+  const parts: string[] = [];
   let offset = 0;
   let carry: Uint8Array | undefined;
   let invalidAt: number | undefined;
@@ -123,21 +125,44 @@ export function createBodyDecoder(): { feed(chunk: Uint8Array): void; end(comple
       carry = cut > 0 ? bytes.slice(bytes.length - cut) : undefined;
       const whole = cut > 0 ? bytes.subarray(0, bytes.length - cut) : bytes;
       try {
-        text += decoder.decode(whole);
+        parts.push(decoder.decode(whole));
         offset += whole.length;
       } catch {
         const at = Math.max(0, firstInvalidUtf8(whole));
-        text += validPrefix(whole, at);
+        parts.push(validPrefix(whole, at));
         invalidAt = offset + at;
         carry = undefined;
       }
     },
-    end(complete) {
+    end(complete, keepChars) {
+      const text = joinPrefix(parts, keepChars ?? Infinity);
       if (invalidAt !== undefined) return { text, invalidAt };
       if (carry !== undefined && complete) return { text, invalidAt: offset };
       return { text };
     },
   };
+}
+
+/** The first `max` characters of the parts joined (never half of a surrogate pair), copying no more. */
+function joinPrefix(parts: readonly string[], max: number): string {
+  let length = 0;
+  for (const p of parts) length += p.length;
+  if (length <= max) return parts.join('');
+  const kept: string[] = [];
+  let n = 0;
+  for (const p of parts) {
+    if (n + p.length < max) {
+      kept.push(p);
+      n += p.length;
+      continue;
+    }
+    let end = max - n;
+    const last = p.charCodeAt(end - 1);
+    if (end > 0 && last >= 0xd800 && last <= 0xdbff) end--;
+    kept.push(p.slice(0, end));
+    break;
+  }
+  return kept.join('');
 }
 
 /** How many bytes at the end of `bytes` begin a multi-byte character they do not complete (0–3). */

@@ -34,6 +34,9 @@ const OWNED_HEADERS = new Set(['accept-encoding', 'content-length', 'transfer-en
 /** The failure kinds of an exchange that never had a connection. */
 const NOT_CONNECTED = new Set<TransportFailureKind>(['refused', 'dns', 'connect-timeout']);
 
+/** The characters kept of a (non-stream) body cut at `maxBodyBytes`. */
+export const CUT_BODY_KEPT_CHARS = 64 * 1024;
+
 /** Errors of a reused connection the server had closed meanwhile, before any response byte. */
 const STALE_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 
@@ -199,7 +202,10 @@ function exchange(
     }
     if (redirect) result.redirect = redirect;
     if (readBody) {
-      const decoded = body.end(complete && failure === undefined);
+      // A body cut at maxBodyBytes is judged by that failure alone: its beginning is enough for
+      // the report's excerpt, and holding 10 MiB per cut body kept floods near 256 MB.
+      const cut = !streaming && failure?.kind === 'body-too-large';
+      const decoded = body.end(complete && failure === undefined, cut ? CUT_BODY_KEPT_CHARS : undefined);
       if (decoded.invalidAt !== undefined && failure === undefined) {
         failure = {
           kind: 'invalid-utf8',

@@ -71,7 +71,8 @@ export interface TransportResult {
   contentType?: string;
   /**
    * A response body that is not `text/event-stream`, decoded as UTF-8 (fatal), at most
-   * `maxBodyBytes`; on `invalid-utf8`, the text before the bad byte. Absent when the body was not
+   * `maxBodyBytes`; on `body-too-large`, its first 64 Ki characters (`CUT_BODY_KEPT_CHARS`); on
+   * `invalid-utf8`, the text before the bad byte. Absent when the body was not
    * read (no response, or a compressed body).
    */
   bodyText?: string;
