@@ -120,21 +120,28 @@ export function versions(): Record<string, string> {
   return out;
 }
 
-export interface Mock {
+/** A process of the bench's that serves on a port (`tgc mock`, `tgc proxy`, the hostile server). */
+export interface ListeningProcess {
   url: string;
   child: ChildProcess;
   stop(): Promise<void>;
 }
 
+export type Mock = ListeningProcess;
+
 /**
- * Starts `tgc mock` in its own process and waits for its "listening on URL" line.
+ * Starts `args` under this node and waits (30 s at most) for its "listening on URL" line; its
+ * output is drained after. `stop()` sends `stopSignal`, then SIGKILL after `graceMs`.
  */
-export async function startMock(extra: readonly string[] = []): Promise<Mock> {
-  const args = [CLI, 'mock', '--port', '0', '--latency-ms', '0', '--max-concurrent-requests', '1000', ...extra];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startListening(
+  what: string,
+  args: readonly string[],
+  options: { stdin?: 'ignore' | 'pipe'; cwd?: string; stopSignal: NodeJS.Signals; graceMs: number },
+): Promise<ListeningProcess> {
+  const child = spawn(process.execPath, args, { stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'], ...(options.cwd ? { cwd: options.cwd } : {}) });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`tgc mock did not start within 30 s: ${output}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`${what} did not start within 30 s: ${output}`)), 30_000);
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
       const m = /listening on (http:\/\/\S+)/.exec(output);
@@ -150,10 +157,12 @@ export async function startMock(extra: readonly string[] = []): Promise<Mock> {
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`tgc mock exited with ${String(code)} before listening: ${output}`));
+      reject(new Error(`${what} exited with ${String(code)} before listening: ${output.slice(-500)}`));
     });
   });
-  child.stdout?.resume(); // keep draining its log lines
+  // Keep draining its lines (a log line a request, or one a finding).
+  child.stdout?.resume();
+  child.stderr?.resume();
   return {
     url,
     child,
@@ -163,14 +172,22 @@ export async function startMock(extra: readonly string[] = []): Promise<Mock> {
           resolve();
           return;
         }
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+        const timer = setTimeout(() => child.kill('SIGKILL'), options.graceMs);
         child.once('exit', () => {
           clearTimeout(timer);
           resolve();
         });
-        child.kill('SIGINT');
+        child.kill(options.stopSignal);
       }),
   };
+}
+
+/**
+ * Starts `tgc mock` in its own process and waits for its "listening on URL" line.
+ */
+export function startMock(extra: readonly string[] = []): Promise<Mock> {
+  const args = [CLI, 'mock', '--port', '0', '--latency-ms', '0', '--max-concurrent-requests', '1000', ...extra];
+  return startListening('tgc mock', args, { stopSignal: 'SIGINT', graceMs: 5_000 });
 }
 
 /** Runs a command to its end; rejects on a spawn failure only. */

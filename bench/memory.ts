@@ -16,11 +16,11 @@
  * Environment: BENCH_MEMORY_CASES=10000 (cases of the two long runs; fewer for a quick look),
  * BENCH_MEMORY_ONLY=run10k,run10kFaulted,endlessSse,hugeBody,deepJson,headerFlood,slowStreams.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CLI, envInt, log, round, ROOT, startMock, type Metric } from './lib.js';
+import { CLI, envInt, log, round, ROOT, startListening, startMock, type ListeningProcess, type Metric } from './lib.js';
 
 export const MEMORY_GOAL_MB = 256;
 /** A fault of `tgc mock` that fails many cases: every non-stream answer lacks `generated_text`. */
@@ -146,52 +146,14 @@ function measureRun(args: readonly string[], timeoutMs: number): Promise<Measure
   });
 }
 
-interface Hostile {
-  url: string;
-  child: ChildProcess;
-  stop(): Promise<void>;
-}
-
 /** Starts the raw-TCP hostile server in its own process (tsx), and waits for its URL. */
-async function startHostile(options: Record<string, unknown>): Promise<Hostile> {
-  const child = spawn(process.execPath, ['--import', 'tsx', HOSTILE_PROCESS, JSON.stringify({ ...options, lifetimeMs: 300_000 })], {
-    stdio: ['pipe', 'pipe', 'pipe'],
+function startHostile(options: Record<string, unknown>): Promise<ListeningProcess> {
+  return startListening('hostile server', ['--import', 'tsx', HOSTILE_PROCESS, JSON.stringify({ ...options, lifetimeMs: 300_000 })], {
+    stdin: 'pipe',
     cwd: ROOT,
+    stopSignal: 'SIGTERM',
+    graceMs: 3_000,
   });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`hostile server did not start within 30 s: ${output}`)), 30_000);
-    const onData = (c: Buffer): void => {
-      output += c.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(output);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`hostile server exited with ${String(code)}: ${output.slice(-500)}`));
-    });
-  });
-  child.stdout?.resume();
-  child.stderr?.resume();
-  return {
-    url,
-    child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
-        child.once('exit', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-        child.kill('SIGTERM');
-      }),
-  };
 }
 
 function selectedParts(): Set<string> | undefined {
@@ -236,7 +198,7 @@ export async function benchMemory(): Promise<Record<string, unknown> & { metrics
   for (const h of HOSTILE) {
     if (!wanted(h.key)) continue;
     const label = `peak RSS of tgc run against ${h.label} (MB)`;
-    let server: Hostile | undefined;
+    let server: ListeningProcess | undefined;
     try {
       server = await startHostile(h.server);
       log(`memory: ${h.label}…`);

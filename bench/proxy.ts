@@ -17,9 +17,8 @@ import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawn, type ChildProcess } from 'node:child_process';
 import autocannon from 'autocannon';
-import { childCpuMs, CLI, envInt, log, median, round, startMock } from './lib.js';
+import { childCpuMs, CLI, envInt, log, median, round, startListening, startMock, type ListeningProcess } from './lib.js';
 
 export const PROXY_RATIO_TARGET = 0.9;
 export const PROXY_FIRST_BYTE_TARGET_MS = 1;
@@ -39,44 +38,11 @@ const MIX: { method: 'GET' | 'POST'; path: string; body?: string }[] = [
   { method: 'GET', path: '/v1/models' },
 ];
 
-interface Proxy {
-  url: string;
-  child: ChildProcess;
-  stop(): Promise<void>;
-}
-
-async function startProxy(target: string, dir: string): Promise<Proxy> {
-  const child = spawn(process.execPath, [CLI, 'proxy', '--port', '0', '--target', target, '--report-dir', dir, '--format', 'json'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`tgc proxy did not start within 30 s: ${output}`)), 30_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(output);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`tgc proxy exited with ${String(code)}: ${output}`)));
+function startProxy(target: string, dir: string): Promise<ListeningProcess> {
+  return startListening('tgc proxy', [CLI, 'proxy', '--port', '0', '--target', target, '--report-dir', dir, '--format', 'json'], {
+    stopSignal: 'SIGTERM',
+    graceMs: 15_000,
   });
-  // Keep draining its lines (one per finding: the mix has a rejected request, the client's).
-  child.stdout?.resume();
-  return {
-    url,
-    child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-        child.once('exit', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-        child.kill('SIGTERM');
-      }),
-  };
 }
 
 async function cannon(base: string, seconds: number): Promise<{ rps: number; requests: number; non2xx: number; errors: number }> {
