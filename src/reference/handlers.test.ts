@@ -130,6 +130,23 @@ describe('parameters are honoured', () => {
     expect(r.text).toContain('"seed":18446744073709551614');
   });
 
+  it('--sampling-seed: an unseeded sampling request draws from it and its prompt (the same answer in any order; best_of sequences differ)', async () => {
+    const fixed = reference({ samplingSeed: 5n });
+    const ask = (inputs: string, extra: Record<string, unknown> = {}) =>
+      fixed.post('/generate', { inputs, parameters: { do_sample: true, details: true, max_new_tokens: 6, ...extra } }).then((r) => JSON.parse(r.text) as Json);
+    const a = await ask('a');
+    await ask('b');
+    expect(await ask('a')).toEqual(a);
+    expect((await ask('b')).details.seed).not.toBe(a.details.seed);
+    // Another base, another draw; a request's own seed still wins.
+    const other = await reference({ samplingSeed: 6n }).post('/generate', { inputs: 'a', parameters: { do_sample: true, details: true, max_new_tokens: 6 } });
+    expect((JSON.parse(other.text) as Json).details.seed).not.toBe(a.details.seed);
+    expect((await ask('a', { seed: 9 })).details.seed).toBe(9);
+    const best = await ask('a', { best_of: 2 });
+    expect(best.details.seed).not.toBe(best.details.best_of_sequences[0].seed);
+    expect(await ask('a', { best_of: 2 })).toEqual(best);
+  });
+
   it('the same seed gives the same output; parameters change it', async () => {
     const p = { max_new_tokens: 8, do_sample: true, seed: 42 };
     const a = await details(p);

@@ -321,7 +321,7 @@ async function answer(state: ServerState, x: Exchange, kind: GenerateKind, body:
 }
 
 function inferenceOptions(state: ServerState, signal: AbortSignal): InferenceOptions {
-  return { latencyMs: state.o.latencyMs, randomSeed: state.o.randomSeed, signal };
+  return { latencyMs: state.o.latencyMs, randomSeed: state.o.randomSeed, samplingSeed: state.o.samplingSeed, signal };
 }
 
 function failureResponse(state: ServerState, failure: InferFailure, fctx: FaultContext): Response {
@@ -352,7 +352,7 @@ async function jsonAnswer(
     const started = performance.now() - t0;
     const opts = inferenceOptions(state, x.request.signal);
     const sequences: Sequence[] = await Promise.all(
-      Array.from({ length: Math.max(1, valid.bestOf) }, () => runSequence(valid, samplingSeed(valid, opts), opts)),
+      Array.from({ length: Math.max(1, valid.bestOf) }, (_, i) => runSequence(valid, samplingSeed(valid, opts, i), opts)),
     );
     let bestIndex = 0;
     sequences.forEach((seq, i) => {

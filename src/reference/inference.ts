@@ -2,7 +2,7 @@
  * Runs the model for a validated request: seeds as TGI assigns them, one token per step with
  * the configured per-token latency, stopping as soon as the client is gone.
  */
-import { exactU64, generateSteps, generatedText } from './model/index.js';
+import { exactU64, generateSteps, generatedText, hashIds, SplitMix64 } from './model/index.js';
 import type { FinishReason } from '../core/api.js';
 import type { GenerationStep, ModelToken } from './model/index.js';
 import type { ValidRequest } from './validation.js';
@@ -10,6 +10,8 @@ import type { ValidRequest } from './validation.js';
 export interface InferenceOptions {
   latencyMs: number;
   randomSeed: () => bigint;
+  /** Where set, unseeded sampling draws its seed from this, the prompt and the sequence's place (see {@link samplingSeed}). */
+  samplingSeed?: bigint | undefined;
   /** Aborts generation between two tokens. */
   signal?: AbortSignal;
 }
@@ -43,10 +45,17 @@ export function delay(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** The sampling seed: the request's, or a random u64 (validation.rs: `thread_rng().gen()`). */
-export function samplingSeed(valid: ValidRequest, opts: InferenceOptions): bigint | null {
+/**
+ * The sampling seed: the request's, or a random u64 (validation.rs: `thread_rng().gen()`). With
+ * `samplingSeed` set (`tgc mock --sampling-seed N`) the draw is a function of N, the prompt's
+ * token ids and `place` (the best_of sequence or the choice): the same request gets the same
+ * answer in any order, so runs that split one plan (shards, suites) see what one run sees.
+ */
+export function samplingSeed(valid: ValidRequest, opts: InferenceOptions, place = 0): bigint | null {
   if (!valid.sampling) return null;
-  return valid.seed ?? opts.randomSeed();
+  if (valid.seed !== null) return valid.seed;
+  if (opts.samplingSeed === undefined) return opts.randomSeed();
+  return new SplitMix64(opts.samplingSeed ^ (BigInt(hashIds(valid.inputIds)) << 16n) ^ BigInt(place)).nextU64();
 }
 
 /** Yields the steps of one sequence, waiting `latencyMs` before each token. */

@@ -23,6 +23,8 @@ describe('parseMockOptions', () => {
     expect(o).toMatchObject({ port: 0, host: '127.0.0.1', latencyMs: 25, profile: 'hf', loadingMs: 1000, apiKey: 'k', grammar: false, checkClient: true });
     expect(o.fault?.name).toBe('stream-index-from-zero');
     expect(parseMockOptions({})).toMatchObject({ port: 8080, host: '127.0.0.1', profile: 'tgi' });
+    expect(parseMockOptions({}).samplingSeed).toBeUndefined();
+    expect(parseMockOptions({ samplingSeed: '18446744073709551615' }).samplingSeed).toBe(2n ** 64n - 1n);
   });
 
   it.each([
@@ -31,6 +33,9 @@ describe('parseMockOptions', () => {
     [{ latencyMs: '-5' }, '--latency-ms must be a non-negative integer, got "-5"'],
     [{ profile: 'x' }, '--profile must be tgi, hf or openai, got "x"'],
     [{ fault: 'nope' }, 'unknown fault "nope"'],
+    [{ samplingSeed: '18446744073709551616' }, '--sampling-seed must be an integer from 0 to 18446744073709551615, got "18446744073709551616"'],
+    [{ samplingSeed: '-1' }, '--sampling-seed must be an integer from 0 to'],
+    [{ samplingSeed: '1e3' }, '--sampling-seed must be an integer from 0 to'],
   ])('names the bad value: %j', (raw, message) => {
     let error: unknown;
     try {

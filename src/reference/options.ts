@@ -3,6 +3,7 @@
  */
 import type { Fault } from './faults/fault.js';
 import { findFault, faults } from './faults/index.js';
+import { U64_MAX } from './model/index.js';
 
 export type ReferenceProfile = 'tgi' | 'hf' | 'openai';
 
@@ -62,12 +63,19 @@ export interface ReferenceServerOptions {
   fault?: Fault;
   /** The source of random u64 seeds (sampling without a seed, best_of). @defaultValue crypto */
   randomSeed?: () => bigint;
+  /**
+   * A u64 from which a sampling request without a seed draws its seed, with its prompt and the
+   * sequence's place (best_of, the choice), instead of at random: the same request gets the same
+   * answer, in any order. @defaultValue undefined (random, as TGI)
+   */
+  samplingSeed?: bigint;
 }
 
 export interface ResolvedReferenceOptions
-  extends Required<Omit<ReferenceServerOptions, 'apiKey' | 'fault'>> {
+  extends Required<Omit<ReferenceServerOptions, 'apiKey' | 'fault' | 'samplingSeed'>> {
   apiKey: string | undefined;
   fault: Fault | undefined;
+  samplingSeed: bigint | undefined;
 }
 
 /** The origin in-process handlers answer on unless `baseUrl` says otherwise. */
@@ -101,6 +109,7 @@ export const REFERENCE_DEFAULTS: Readonly<Omit<ResolvedReferenceOptions, 'log' |
   computeType: 'gpu+optimized',
   checkClient: false,
   fault: undefined,
+  samplingSeed: undefined,
 };
 
 export type ReferenceServerErrorCode = 'INVALID_OPTIONS' | 'EADDRINUSE' | 'EACCES' | 'LISTEN_FAILED';
@@ -149,6 +158,9 @@ export function resolveReferenceOptions(options: ReferenceServerOptions = {}): R
   if (o.apiKey !== undefined && o.apiKey === '') throw invalid('apiKey must not be empty');
   if (!/^https?:\/\/[^/]+$/.test(o.baseUrl)) throw invalid(`baseUrl must be an origin such as http://host:port, got ${JSON.stringify(o.baseUrl)}`);
   if (o.modelId === '') throw invalid('modelId must not be empty');
+  if (o.samplingSeed !== undefined && (o.samplingSeed < 0n || o.samplingSeed > U64_MAX)) {
+    throw invalid(`samplingSeed must be a u64 (0 to ${U64_MAX}), got ${o.samplingSeed}`);
+  }
   return o;
 }
 
@@ -194,6 +206,7 @@ export const MOCK_OPTION_SPECS: readonly MockOptionSpec[] = [
   { flags: '--model-id <id>', description: 'model id in /info and the hf loading message', defaultValue: 'tgc/reference-model' },
   { flags: '--no-grammar', description: 'answer as a server started without grammar support' },
   { flags: '--no-prefill-logprobs', description: 'prefill: [] even with decoder_input_details (flash models\' default)' },
+  { flags: '--sampling-seed <u64>', description: 'a sampling request without a seed draws it from this number and its prompt, not at random: the same request, the same answer, in any order (runs split over shards see what one run sees)' },
   { flags: '--check-client', description: 'validate each request and report the client\'s departures (header x-tgc-client-findings and a log line)' },
 ];
 
@@ -205,6 +218,15 @@ function rawInteger(raw: RawMockOptions, key: string, flag: string): number | un
   if (v === undefined) return undefined;
   const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v.trim()) : NaN;
   if (!Number.isSafeInteger(n)) throw invalid(`${flag} must be a non-negative integer, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+function rawU64(raw: RawMockOptions, key: string, flag: string): bigint | undefined {
+  const v = raw[key];
+  if (v === undefined) return undefined;
+  const text = String(v).trim();
+  const n = /^\d{1,20}$/.test(text) ? BigInt(text) : -1n;
+  if (n < 0n || n > U64_MAX) throw invalid(`${flag} must be an integer from 0 to ${U64_MAX}, got ${JSON.stringify(v)}`);
   return n;
 }
 
@@ -250,6 +272,7 @@ export function parseMockOptions(raw: RawMockOptions): MockOptions {
     grammar: raw.grammar === false ? false : undefined,
     prefillLogprobs: raw.prefillLogprobs === false ? false : undefined,
     checkClient: raw.checkClient === true ? true : undefined,
+    samplingSeed: rawU64(raw, 'samplingSeed', '--sampling-seed'),
   };
   resolveReferenceOptions(options); // every remaining check, with the same messages
   return options;

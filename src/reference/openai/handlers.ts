@@ -363,7 +363,7 @@ function drawnTool(valid: ValidRequest, seed: bigint | null): string | undefined
  */
 async function* runChoice(plan: OpenAIPlan, cp: ChoicePlan, opts: InferenceOptions): AsyncGenerator<ChoiceEvent, void, void> {
   let valid = cp.valid;
-  const seed = samplingSeed(valid, opts);
+  const seed = samplingSeed(valid, opts, cp.index);
   const stops = plan.request.stop;
   let toolName: string | undefined;
   if (plan.mode.kind === 'tools' && valid.grammar !== null) {
@@ -410,7 +410,7 @@ async function* runChoice(plan: OpenAIPlan, cp: ChoicePlan, opts: InferenceOptio
 }
 
 function inferenceOptions(state: OpenAIServerState, signal: AbortSignal): InferenceOptions {
-  return { latencyMs: state.o.latencyMs, randomSeed: state.o.randomSeed, signal };
+  return { latencyMs: state.o.latencyMs, randomSeed: state.o.randomSeed, samplingSeed: state.o.samplingSeed, signal };
 }
 
 function logprobsAsked(req: OpenAIRequestIn): boolean {
