@@ -61,10 +61,10 @@ export const openaiChoiceIndex: CheckDefinition<OpenAIExchangeView> = {
         const inChunk = new Set<number>();
         for (const { choice, at } of choicesOf(chunk)) {
           const index = choice['index'];
-          const place = { pointer: pointer('/choices', at, 'index'), event };
-          if (!isInteger(index)) tally.add('not-integer', { ...place, message: `expected the choice index at event ${event} to be an integer but saw ${show(index)}` });
-          else if (index < 0) tally.add('out-of-range', { ...place, message: `expected a choice index ≥ 0 at event ${event} but saw ${index}` });
-          else if (inChunk.has(index)) tally.add('duplicate', { ...place, message: `expected each index once per chunk but the chunk at event ${event} repeats index ${index}` });
+          // Pointers and messages only for a kind's first occurrence (this runs on every chunk).
+          if (!isInteger(index)) tally.add('not-integer', () => ({ pointer: pointer('/choices', at, 'index'), event, message: `expected the choice index at event ${event} to be an integer but saw ${show(index)}` }));
+          else if (index < 0) tally.add('out-of-range', () => ({ pointer: pointer('/choices', at, 'index'), event, message: `expected a choice index ≥ 0 at event ${event} but saw ${index}` }));
+          else if (inChunk.has(index)) tally.add('duplicate', () => ({ pointer: pointer('/choices', at, 'index'), event, message: `expected each index once per chunk but the chunk at event ${event} repeats index ${index}` }));
           else {
             inChunk.add(index);
             seen.add(index);

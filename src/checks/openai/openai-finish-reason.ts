@@ -58,7 +58,8 @@ function ends(value: unknown): boolean {
 
 interface Occurrence {
   event: number;
-  pointer: string;
+  /** The choice's position in the chunk's `choices` (its pointer is made only for a finding). */
+  at: number;
   /** The value, `undefined` when the key is absent. */
   value: unknown;
   present: boolean;
@@ -111,16 +112,22 @@ export const openaiFinishReason: CheckDefinition<OpenAIExchangeView> = {
     const why = notAStream(view);
     if (why !== undefined) return { skip: why };
     const byChoice = new Map<string, Occurrence[]>();
+    const finishPointer = (at: number): string => pointer('/choices', at, 'finish_reason');
     for (const { chunk, event } of streamChunks(view) ?? []) {
       for (const { choice, at } of choicesOf(chunk)) {
         const present = 'finish_reason' in choice;
         const value = choice['finish_reason'];
-        const at_ = pointer('/choices', at, 'finish_reason');
-        enumFinding(value, () => `choice index ${show(choice['index'])} at event ${event}`, { pointer: at_, event });
+        // null (most chunks) is no departure: no message, pointer or closure made for it.
+        if (value !== null && value !== undefined) {
+          enumFinding(value, () => `choice index ${show(choice['index'])} at event ${event}`, { pointer: finishPointer(at), event });
+        }
         const key = choiceKey(choice['index']);
-        const list = byChoice.get(key) ?? [];
-        list.push({ event, pointer: at_, value, present });
-        byChoice.set(key, list);
+        let list = byChoice.get(key);
+        if (list === undefined) {
+          list = [];
+          byChoice.set(key, list);
+        }
+        list.push({ event, at, value, present });
       }
     }
     if (byChoice.size === 0) return { skip: 'the stream carries no choices' };
@@ -129,7 +136,7 @@ export const openaiFinishReason: CheckDefinition<OpenAIExchangeView> = {
       const last = list.length - 1;
       list.forEach((o, i) => {
         if (i < last && !o.present) {
-          tally.add('absent-before-last', () => ({ event: o.event, pointer: o.pointer, message: `expected finish_reason: null on ${label}'s chunks before its last, but the key is absent at event ${o.event}` }));
+          tally.add('absent-before-last', () => ({ event: o.event, pointer: finishPointer(o.at), message: `expected finish_reason: null on ${label}'s chunks before its last, but the key is absent at event ${o.event}` }));
         }
       });
       const finals = list.flatMap((o, i) => (ends(o.value) ? [i] : []));
@@ -137,18 +144,18 @@ export const openaiFinishReason: CheckDefinition<OpenAIExchangeView> = {
       if (first !== undefined && second !== undefined) {
         const o = list[second];
         if (o !== undefined) {
-          tally.add('repeated', { event: o.event, pointer: o.pointer, message: `expected one non-null finish_reason for ${label} but it got ${finals.length} (a second, ${show(o.value)}, at event ${o.event})` });
+          tally.add('repeated', { event: o.event, pointer: finishPointer(o.at), message: `expected one non-null finish_reason for ${label} but it got ${finals.length} (a second, ${show(o.value)}, at event ${o.event})` });
         }
       } else if (first !== undefined && first !== last) {
         const o = list[first];
         if (o !== undefined) {
-          tally.add('not-last', { event: o.event, pointer: o.pointer, message: `expected ${label}'s finish_reason on its last chunk but ${show(o.value)} came at event ${o.event}, and ${last - first} chunk(s) of that choice follow` });
+          tally.add('not-last', { event: o.event, pointer: finishPointer(o.at), message: `expected ${label}'s finish_reason on its last chunk but ${show(o.value)} came at event ${o.event}, and ${last - first} chunk(s) of that choice follow` });
         }
       } else if (first === undefined && view.streamError === undefined) {
         const o = list[last];
         // `""` on the last chunk is already reported as `empty`: the same departure.
         if (o !== undefined && o.value !== '') {
-          tally.add('missing', { event: o.event, pointer: o.pointer, message: `expected ${label} to get a non-null finish_reason on its last chunk but it never does (last chunk at event ${o.event}: ${show(o.value)})` });
+          tally.add('missing', { event: o.event, pointer: finishPointer(o.at), message: `expected ${label} to get a non-null finish_reason on its last chunk but it never does (last chunk at event ${o.event}: ${show(o.value)})` });
         }
       }
     }

@@ -289,7 +289,8 @@ function rejectReasons(body: ExactJson, kind: BodyKind): Finding[] {
       out.push(reject('below-minimum:/n', '/n', 'request: n below 0',
         `n is ${String(n)}; no server takes a negative number of choices`));
     }
-    out.push(...messageReasons(body));
+    const reasons = messageReasons(body);
+    for (const f of reasons) out.push(f);
   } else {
     const prompt = body['prompt'];
     if (prompt === undefined || prompt === null) {
@@ -313,29 +314,29 @@ function messageReasons(body: { [key: string]: ExactJson }): Finding[] {
   if (messages.length === 0) {
     return [reject('messages-empty', '/messages', 'request: messages empty', '`messages` is []; servers need at least one message')];
   }
-  const out: Finding[] = [];
-  const seen = new Set<string>();
-  const once = (f: Finding) => {
-    if (seen.has(f.kind)) return;
-    seen.add(f.kind);
-    out.push(f);
+  // Each kind once, at its first message; nothing is allocated for well-formed messages.
+  let out: Finding[] | undefined;
+  const once = (kind: string, make: () => Finding) => {
+    out ??= [];
+    if (!out.some((f) => f.kind === kind)) out.push(make());
   };
-  messages.forEach((m, i) => {
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i] as ExactJson;
     if (!isJsonObject(m)) {
-      once(reject('message-not-object', `/messages/${i}`, 'request: a message is not an object',
+      once('reject:message-not-object', () => reject('message-not-object', `/messages/${i}`, 'request: a message is not an object',
         `messages[${i}] is ${describeValue(m)}; each message is an object with a role`));
-      return;
+      continue;
     }
     const role = m['role'];
     if (role === undefined) {
-      once(reject('role-missing', `/messages/${i}/role`, 'request: a message has no role',
+      once('reject:role-missing', () => reject('role-missing', `/messages/${i}/role`, 'request: a message has no role',
         `messages[${i}] has no \`role\`; servers need one of ${[...ROLES].join(', ')}`));
     } else if (typeof role !== 'string' || !ROLES.has(role)) {
-      once(reject('unknown-role', `/messages/${i}/role`, 'request: a message has an unknown role',
+      once('reject:unknown-role', () => reject('unknown-role', `/messages/${i}/role`, 'request: a message has an unknown role',
         `messages[${i}].role is ${describeValue(role)}; servers accept ${[...ROLES].join(', ')}`));
     }
-  });
-  return out;
+  }
+  return out ?? [];
 }
 
 /** Element types for the array-valued fields whose elements servers also type. */

@@ -10,6 +10,7 @@ import type { ErrorObject } from 'ajv';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { openaiSpec } from '../../generated/openai-spec.js';
 import type { CompiledSchema } from '../schemas.js';
+import { discriminate, oneOfsDisjoint } from './discriminate.js';
 
 /** The component schemas the OpenAI contract validates against. */
 export type OpenAISchemaName =
@@ -102,9 +103,9 @@ export function dereferencedOpenAISpec(): Promise<{ components: { schemas: Recor
   return dereferenced;
 }
 
-/** A new ajv instance as the contract uses it. */
-export function newAjv(): Ajv2020 {
-  return new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+/** A new ajv instance as the contract uses it (`discriminator` for the fast validators below). */
+export function newAjv(options: { discriminator?: boolean } = {}): Ajv2020 {
+  return new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, ...options });
 }
 
 let loading: Promise<CompiledOpenAISchemas> | undefined;
@@ -122,17 +123,20 @@ async function compileAll(): Promise<CompiledOpenAISchemas> {
       throw new Error(`[tgc] spec/openai.yaml has no components.schemas.${name}`);
     }
   }
-  const ajv = newAjv();
+  // The schemas as given have no `discriminator` keyword (relaxAndStrip drops the annotation), so
+  // the option changes nothing for them; only the fast copies of ./discriminate.ts carry one.
+  const ajv = newAjv({ discriminator: true });
   const compiled = new Map<OpenAISchemaName, CompiledSchema>();
   const compile = (name: OpenAISchemaName): CompiledSchema => {
     let c = compiled.get(name);
     if (!c) {
       const clean = relaxAndStrip(document.components.schemas[name]) as object;
+      const closed = closeObjects(clean) as object;
       // `strict` is called first on every body (contract.ts run), `lenient` only when it fails.
-      c = {
-        strict: withErrors(lazy(() => ajv.compile(closeObjects(clean) as object)), keepMatchingBranches),
-        lenient: withErrors(lazy(() => ajv.compile(clean)), pruneDiscriminated),
-      };
+      const strict = dispatched(ajv, closed);
+      const lenient = dispatched(ajv, clean);
+      const pair = oneOfsDisjoint(clean) ? unknownKeysOnly(strict, lenient) : { strict, lenient };
+      c = { strict: withErrors(pair.strict, keepMatchingBranches), lenient: withErrors(pair.lenient, pruneDiscriminated) };
       compiled.set(name, c);
     }
     return c;
@@ -140,6 +144,66 @@ async function compileAll(): Promise<CompiledOpenAISchemas> {
   const out = {} as Record<OpenAISchemaName, CompiledSchema>;
   for (const name of SCHEMA_NAMES) Object.defineProperty(out, name, { get: () => compile(name), enumerable: true });
   return out;
+}
+
+/**
+ * A validator of `schema` that gives ajv's answer and errors for `schema` exactly, cheaper: it
+ * first runs a copy in which every oneOf told apart by a tag (a message by `role`) dispatches on
+ * the tag (./discriminate.ts) instead of trying every branch. The copy accepts the same values; on
+ * a value it rejects, its errors are those of `schema` unless one lies under a dispatched oneOf
+ * (there a oneOf that passed left no error in either), and then `schema` itself is run.
+ */
+export function dispatched(ajv: Ajv2020, schema: object): ValidateFunction {
+  const fast = discriminate(schema);
+  const full = lazy(() => ajv.compile(schema));
+  if (fast.regions.length === 0) return full;
+  const quick = lazy(() => ajv.compile(fast.schema as object));
+  const regions = fast.regions.map((r) => `${r}/`);
+  const inRegion = (e: ErrorObject): boolean => regions.some((r) => e.schemaPath.startsWith(r));
+  const call = ((data: unknown) => {
+    if (quick(data)) {
+      call.errors = null;
+      return true;
+    }
+    const errors = quick.errors ?? [];
+    if (!errors.some(inRegion)) {
+      call.errors = errors;
+      return false;
+    }
+    const ok = full(data);
+    call.errors = full.errors;
+    return ok;
+  }) as ValidateFunction;
+  return call;
+}
+
+/**
+ * The pair, with `lenient` answering at once for the value `strict` last rejected for unknown
+ * keys alone (every error `additionalProperties`): `strict` is `lenient` with objects closed, and
+ * where every oneOf's branches exclude each other (oneOfsDisjoint) and no failed oneOf/anyOf is
+ * among the errors, every other keyword passed, so `lenient` accepts the value: what ajv would
+ * answer, without validating it again. Recordings with unknown keys take this path every time.
+ */
+function unknownKeysOnly(strict: ValidateFunction, lenient: ValidateFunction): CompiledSchema {
+  let open: { value: unknown } | undefined;
+  const s = ((data: unknown) => {
+    const ok = strict(data);
+    open = !ok && strict.errors?.every((e) => e.keyword === 'additionalProperties') ? { value: data } : undefined;
+    s.errors = strict.errors;
+    return ok;
+  }) as ValidateFunction;
+  const l = ((data: unknown) => {
+    if (open !== undefined && open.value === data) {
+      open = undefined;
+      l.errors = null;
+      return true;
+    }
+    open = undefined;
+    const ok = lenient(data);
+    l.errors = lenient.errors;
+    return ok;
+  }) as ValidateFunction;
+  return { strict: s, lenient: l };
 }
 
 /** A validate function compiled when first called. */

@@ -69,13 +69,19 @@ export interface StreamChunk {
   event: number;
 }
 
+/** Several checks read every stream's chunks: listed once per view (for the same chunks and events; never edited). */
+const listed = new WeakMap<OpenAIExchangeView, { chunks: unknown; events: unknown; out: readonly StreamChunk[] }>();
+
 /** The stream's chunks as records, with their event positions; undefined when they did not decode. */
-export function streamChunks(view: OpenAIExchangeView): StreamChunk[] | undefined {
+export function streamChunks(view: OpenAIExchangeView): readonly StreamChunk[] | undefined {
   if (view.chunks === undefined) return undefined;
+  const cached = listed.get(view);
+  if (cached !== undefined && cached.chunks === view.chunks && cached.events === view.chunkEvents) return cached.out;
   const out: StreamChunk[] = [];
   view.chunks.forEach((chunk, position) => {
     if (isRecord(chunk)) out.push({ chunk, position, event: chunkEvent(view, position) });
   });
+  listed.set(view, { chunks: view.chunks, events: view.chunkEvents, out });
   return out;
 }
 
