@@ -59,6 +59,7 @@ export function nativeApi(d: NativeSurfaceDeclaration): ApiDefinition<ExchangeVi
     isLoadError: (view) => view.streamError !== undefined && LOAD_ERROR_TYPES.has(view.streamError.error_type),
     shrink: shrinkRequest,
     streamEventBound: nativeStreamEventBound,
+    bodyByteBound: nativeBodyByteBound,
     parametersOf(body) {
       if (body === null || body === undefined || typeof body !== 'object' || Array.isArray(body)) return [];
       const params = body['parameters'];
@@ -149,6 +150,38 @@ export function nativeStreamEventBound(body: ExactJson | undefined): { max: numb
   const tokens = typeof n === 'bigint' ? Number(n) : n;
   if (typeof tokens !== 'number' || !Number.isSafeInteger(tokens) || tokens < 0 || tokens > 1e9) return undefined;
   return { max: 2 * tokens + 16, because: `max_new_tokens ${tokens}` };
+}
+
+/** Bytes allowed a generated token at each place it shows (its text, its entry, each top token): with room. */
+export const TOKEN_BYTES = 1024;
+
+/**
+ * The most bytes of a correct 2xx answer to a native request that sets max_new_tokens (N): per
+ * sequence (best_of of them), each token shows in the text, in `tokens` and in each of its
+ * `top_tokens` (top_n_tokens), at most {@link TOKEN_BYTES} each; allowed for N + 16 tokens with
+ * one more place (a stream's event wrapping), the prompt as `prefill` (a token an input byte,
+ * 512 bytes each) and as the full text (6 bytes a UTF-16 unit, escaped); plus 64 KiB. A
+ * correct answer stays far under it (max_new_tokens 16: a few KiB against about 180 KiB). No
+ * bound without max_new_tokens or a string `inputs`.
+ */
+export function nativeBodyByteBound(body: ExactJson | undefined): { max: number; because: string } | undefined {
+  if (body === null || body === undefined || typeof body !== 'object' || Array.isArray(body)) return undefined;
+  const params = body['parameters'];
+  const inputs = body['inputs'];
+  if (typeof inputs !== 'string' || params === null || params === undefined || typeof params !== 'object' || Array.isArray(params)) return undefined;
+  const int = (v: ExactJson | undefined, otherwise: number): number | undefined => {
+    if (v === undefined || v === null) return otherwise;
+    const x = typeof v === 'bigint' ? Number(v) : v;
+    return typeof x === 'number' && Number.isSafeInteger(x) && x >= 0 && x <= 1e9 ? x : undefined;
+  };
+  const tokens = int(params['max_new_tokens'], -1);
+  const top = int(params['top_n_tokens'], 0);
+  const bestOf = int(params['best_of'], 1);
+  if (tokens === undefined || tokens < 0 || top === undefined || bestOf === undefined) return undefined;
+  const sequence = (tokens + 16) * (top + 3) * TOKEN_BYTES + (3 * inputs.length + 16) * 512 + 6 * inputs.length;
+  const max = 64 * 1024 + Math.max(1, bestOf) * sequence;
+  const words = [`max_new_tokens ${tokens}`, ...(top > 0 ? [`top_n_tokens ${top}`] : []), ...(bestOf > 1 ? [`best_of ${bestOf}`] : []), `inputs of ${inputs.length} characters`];
+  return { max, because: words.join(', ') };
 }
 
 /** TGI's /info: the limits it states (max_best_of, max_stop_sequences, token limits). */

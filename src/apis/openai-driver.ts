@@ -150,6 +150,38 @@ export function openaiStreamEventBound(body: ExactJson | undefined): { max: numb
   return { max: 2 * n * (tokens + 2) + 16, because: `${key} ${tokens}${n > 1 ? ` and n ${n}` : ''}` };
 }
 
+/** Bytes allowed a generated token at each place it shows (its text, its logprobs entry with `bytes`, each top logprob, a chunk's wrapping). */
+export const OPENAI_TOKEN_BYTES = 2048;
+
+/**
+ * The most bytes of a correct 2xx answer to an OpenAI-compatible request that sets max_tokens
+ * (or max_completion_tokens): per choice (`n`, times the prompts of a completions request), each
+ * token shows in the text, in its logprobs entry and in each of its `top_logprobs`, at most
+ * {@link OPENAI_TOKEN_BYTES} each, allowed for max_tokens + 16 tokens with one more place (a
+ * stream chunk's wrapping); plus 64 KiB (usage, ids, the model's name). No bound without a
+ * token limit, or with `echo` (the prompt comes back, with its logprobs).
+ */
+export function openaiBodyByteBound(body: ExactJson | undefined): { max: number; because: string } | undefined {
+  if (!isJsonObject(body) || (body['echo'] !== undefined && body['echo'] !== null && body['echo'] !== false)) return undefined;
+  const int = (v: ExactJson | undefined, otherwise: number): number | undefined => {
+    if (v === undefined || v === null) return otherwise;
+    const x = typeof v === 'bigint' ? Number(v) : v;
+    return typeof x === 'number' && Number.isSafeInteger(x) && x >= 0 && x <= 1e9 ? x : undefined;
+  };
+  const key = body['max_tokens'] !== undefined && body['max_tokens'] !== null ? 'max_tokens' : 'max_completion_tokens';
+  const tokens = int(body[key], -1);
+  const n = int(body['n'], 1);
+  // Completions: logprobs is the number of top logprobs; chat: top_logprobs.
+  const top = int(typeof body['logprobs'] === 'number' || typeof body['logprobs'] === 'bigint' ? body['logprobs'] : body['top_logprobs'], 0);
+  const prompt = body['prompt'];
+  const prompts = Array.isArray(prompt) && prompt.length > 0 && prompt.every((p) => typeof p === 'string' || Array.isArray(p)) ? prompt.length : 1;
+  if (tokens === undefined || tokens < 0 || n === undefined || top === undefined) return undefined;
+  const choices = Math.max(1, n) * prompts;
+  const max = 64 * 1024 + choices * (tokens + 16) * (top + 3) * OPENAI_TOKEN_BYTES;
+  const words = [`${key} ${tokens}`, ...(n > 1 ? [`n ${n}`] : []), ...(prompts > 1 ? [`${prompts} prompts`] : []), ...(top > 0 ? [`${top} top logprobs`] : [])];
+  return { max, because: words.join(', ') };
+}
+
 /** The request parameters a body exercises, for the coverage table. */
 export function openaiParametersOf(body: ExactJson | undefined): string[] {
   return isJsonObject(body) ? Object.keys(body).filter((k) => k !== 'messages' && k !== 'prompt' && k !== 'model') : [];

@@ -21,7 +21,7 @@ import {
   OPENAI_DEFAULT_LIMITS,
   openaiParametersOf,
   openaiRouteUrl,
-  openaiStreamEventBound,
+  openaiStreamEventBound, openaiBodyByteBound,
   shrinkOpenAIRequest,
 } from './openai-driver.js';
 import type { ApiDefinition, Limits } from './types.js';
@@ -130,6 +130,7 @@ export const openaiApi: ApiDefinition<OpenAIExchangeView> = {
     shrink: shrinkOpenAIRequest,
     parametersOf: openaiParametersOf,
     streamEventBound: openaiStreamEventBound,
+    bodyByteBound: openaiBodyByteBound,
   },
   artifacts: {
     routeNames: Object.keys(ROUTE_NAMES),

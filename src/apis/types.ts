@@ -90,6 +90,12 @@ export interface ApiDriver<V extends BaseExchangeView> {
    * events costs a few kilobytes, not `maxBodyBytes`.
    */
   streamEventBound?(body: ExactJson | undefined): { max: number; because: string } | undefined;
+  /**
+   * The most bytes a correct 2xx answer to `body` (a JSON body or a whole stream) can have, and
+   * the request's words for why, when the request bounds it; `undefined` when it does not. Like
+   * `streamEventBound`: a server flooding a body is stopped after kilobytes, not `maxBodyBytes`.
+   */
+  bodyByteBound?(body: ExactJson | undefined): { max: number; because: string } | undefined;
 }
 
 export interface ApiDefinition<V extends BaseExchangeView = BaseExchangeView> {

@@ -143,12 +143,20 @@ describe.skipIf(!existsSync(BIN) || !existsSync('/proc/self/status'))('tgc run: 
 
   it('a server that sends a 2 GiB body (Content-Length 2 GiB): body-too-large at once, < 256 MB', async () => {
     const m = await against({ mode: 'huge-body', size: 2 * 1024 ** 3 }, 'huge-body', ['--max-examples', '2', '--max-requests', '12']);
-    expectOneLimitViolation(m, 'body-too-large', /Content-Length 2147483648, more than maxBodyBytes \(10485760 bytes\).*--max-body-bytes raises it/);
+    expectOneLimitViolation(m, 'body-too-large', /^the body declares Content-Length 2147483648, more than \d+ bytes \(the bound for max_new_tokens \d+.*not read; --max-body-bytes N sets another bound/);
+    expect(m.peakRss).toBeLessThan(PEAK_RSS);
+  });
+
+  it('a server that sends a 2 GiB body without a Content-Length: body-too-large at the bound its request sets, < 256 MB', async () => {
+    const m = await against({ mode: 'huge-body', size: 2 * 1024 ** 3, undeclared: true }, 'huge-body-undeclared', ['--max-examples', '2', '--max-requests', '12']);
+    expectOneLimitViolation(m, 'body-too-large', /^the (body|stream) exceeded \d+ bytes \(the bound for max_new_tokens \d+.*reading stopped after \d+ bytes; --max-body-bytes N sets another bound/);
     expect(m.peakRss).toBeLessThan(PEAK_RSS);
   });
 
   it('JSON nested a million deep: kept as text, never parsed, < 256 MB', async () => {
-    const m = await against({ mode: 'deep-json', depth: 1_000_000 }, 'deep-json', ['--max-examples', '2', '--max-requests', '12']);
+    // 2 MB of brackets: past the bound a request sets on its answer, so --max-body-bytes (given,
+    // even at its default) lifts it and lets the nesting be what stops the parse.
+    const m = await against({ mode: 'deep-json', depth: 1_000_000 }, 'deep-json', ['--max-examples', '2', '--max-requests', '12', '--max-body-bytes', '10485760']);
     expectOneLimitViolation(m, 'protocol-error', /nested more than 1000 levels deep; kept as text, not parsed/);
     expect(m.peakRss).toBeLessThan(PEAK_RSS);
   });

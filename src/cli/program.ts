@@ -75,7 +75,7 @@ Examples:
     .option('--connect-timeout-ms <ms>', 'connect deadline', '5000')
     .option('--stream-idle-ms <ms>', 'longest silence inside a stream', '30000')
     .option('--stream-timeout-ms <ms>', 'longest whole stream', '120000')
-    .option('--max-body-bytes <n>', 'largest response body or stream', String(10 * 1024 * 1024))
+    .option('--max-body-bytes <n>', 'largest response body or stream (default: 10485760, and for a 2xx answer what its request allows where max_new_tokens or max_tokens bounds it)')
     .option('--max-events <n>', 'most events in one stream (default: twice the tokens the request allows plus 16, at most 100000)')
     .option('--max-event-bytes <n>', 'largest single event', String(1024 * 1024))
     .option('--max-best-of <n>', "the server's max_best_of, where /info does not tell")

@@ -274,6 +274,7 @@ export function parseRunOptions(raw: RawRunOptions, token: string | undefined, k
     authRequired: raw.authRequired === true,
     headers,
     ...(raw.maxEvents !== undefined ? { fixedMaxEvents: true } : {}),
+    ...(raw.maxBodyBytes !== undefined ? { fixedMaxBodyBytes: true } : {}),
     seed: raw.seed !== undefined ? int(raw.seed, '--seed', 0, 0) : Math.floor(Math.random() * 2 ** 31),
     maxExamples: int(raw.maxExamples, '--max-examples', RUN_DEFAULTS.maxExamples),
     checks: ids(raw.checks, '--checks'),

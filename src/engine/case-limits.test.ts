@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { nativeStreamEventBound } from '../apis/native.js';
-import { openaiStreamEventBound } from '../apis/openai-driver.js';
+import { nativeBodyByteBound, nativeStreamEventBound } from '../apis/native.js';
+import { openaiBodyByteBound, openaiStreamEventBound } from '../apis/openai-driver.js';
 import { DEFAULT_LIMITS, makeLimits, type TransportResult } from '../transport/index.js';
 import { caseLimits } from './case-limits.js';
 
@@ -32,8 +32,56 @@ describe('stream event bounds of a request', () => {
   });
 });
 
+describe('body byte bounds of a request', () => {
+  it('native: (max_new_tokens + 16) tokens, each a kilobyte in the text, its entry, each top token and one more place, per sequence; the prompt; 64 KiB', () => {
+    const base = 64 * 1024;
+    expect(nativeBodyByteBound({ inputs: 'Hi', parameters: { max_new_tokens: 16 } })).toEqual({
+      max: base + 32 * 3 * 1024 + (6 + 16) * 512 + 12,
+      because: 'max_new_tokens 16, inputs of 2 characters',
+    });
+    const rich = nativeBodyByteBound({ inputs: 'Hi', parameters: { max_new_tokens: 16, top_n_tokens: 2, best_of: 2 } });
+    expect(rich).toEqual({ max: base + 2 * (32 * 5 * 1024 + (6 + 16) * 512 + 12), because: 'max_new_tokens 16, top_n_tokens 2, best_of 2, inputs of 2 characters' });
+    expect(nativeBodyByteBound({ inputs: 'Hi', parameters: {} })).toBeUndefined();
+    expect(nativeBodyByteBound({ inputs: 'Hi' })).toBeUndefined();
+    expect(nativeBodyByteBound({ inputs: ['Hi'], parameters: { max_new_tokens: 4 } })).toBeUndefined();
+    expect(nativeBodyByteBound({ inputs: 'Hi', parameters: { max_new_tokens: 4, top_n_tokens: -1 } })).toBeUndefined();
+    expect(nativeBodyByteBound({ inputs: 'Hi', parameters: { max_new_tokens: 4, best_of: null, top_n_tokens: null } })?.max).toBe(base + 20 * 3 * 1024 + 22 * 512 + 12);
+  });
+
+  it('openai: (max_tokens + 16) tokens, 2 KiB at each place, per choice and prompt; none without a token limit or with echo', () => {
+    const base = 64 * 1024;
+    expect(openaiBodyByteBound({ messages: [], max_tokens: 16 })).toEqual({ max: base + 32 * 3 * 2048, because: 'max_tokens 16' });
+    expect(openaiBodyByteBound({ messages: [], max_completion_tokens: 8, n: 2, logprobs: true, top_logprobs: 3 })).toEqual({
+      max: base + 2 * 24 * 6 * 2048,
+      because: 'max_completion_tokens 8, n 2, 3 top logprobs',
+    });
+    expect(openaiBodyByteBound({ prompt: ['a', 'b', 'c'], max_tokens: 4, logprobs: 2 })).toEqual({ max: base + 3 * 20 * 5 * 2048, because: 'max_tokens 4, 3 prompts, 2 top logprobs' });
+    expect(openaiBodyByteBound({ prompt: [1, 2, 3], max_tokens: 4 })?.max).toBe(base + 20 * 3 * 2048);
+    expect(openaiBodyByteBound({ prompt: 'a', max_tokens: 4, echo: true })).toBeUndefined();
+    expect(openaiBodyByteBound({ messages: [] })).toBeUndefined();
+    expect(openaiBodyByteBound({ messages: [], max_tokens: 'x' })).toBeUndefined();
+  });
+
+  it('a correct answer stays far under it: the reference server at max_new_tokens 64, top_n_tokens 5, best_of 2, details', () => {
+    // A generous answer: 64 tokens of 40 characters, 5 top tokens each, two sequences, prefill.
+    const token = { id: 123456, text: 'x'.repeat(40), logprob: -1.2345678, special: false };
+    const sequence = {
+      generated_text: 'x'.repeat(64 * 40),
+      finish_reason: 'length',
+      generated_tokens: 64,
+      seed: 1,
+      prefill: Array.from({ length: 10 }, () => token),
+      tokens: Array.from({ length: 64 }, () => token),
+      top_tokens: Array.from({ length: 64 }, () => Array.from({ length: 5 }, () => token)),
+    };
+    const answer = JSON.stringify({ generated_text: sequence.generated_text, details: { ...sequence, best_of_sequences: [sequence] } });
+    const bound = nativeBodyByteBound({ inputs: 'x'.repeat(40), parameters: { max_new_tokens: 64, top_n_tokens: 5, best_of: 2, details: true } });
+    expect(answer.length * 10).toBeLessThan(bound?.max ?? 0);
+  });
+});
+
 describe('caseLimits', () => {
-  const bound = nativeStreamEventBound;
+  const bound = { events: nativeStreamEventBound };
   const body = { inputs: 'Hi', parameters: { max_new_tokens: 8 } };
 
   it('bounds maxEvents by the request while --max-events is the default, and names the bound when hit', () => {
@@ -49,10 +97,37 @@ describe('caseLimits', () => {
     const mine = makeLimits({ maxEvents: 10 });
     expect(caseLimits(mine, bound, body).limits).toBe(mine);
     expect(caseLimits(DEFAULT_LIMITS, bound, { inputs: 'Hi' }).limits).toBe(DEFAULT_LIMITS);
-    expect(caseLimits(DEFAULT_LIMITS, undefined, body).limits).toBe(DEFAULT_LIMITS);
+    expect(caseLimits(DEFAULT_LIMITS, {}, body).limits).toBe(DEFAULT_LIMITS);
     const other = cut('the stream exceeded maxBodyBytes');
     other.failure = { kind: 'body-too-large', message: 'x', afterBytes: 1 };
     caseLimits(DEFAULT_LIMITS, bound, body).explain(other);
     expect(other.failure?.message).toBe('x');
+  });
+
+  it('bounds a 2xx body by the request while --max-body-bytes is the default, and names the bound when hit', () => {
+    const bytes = { events: nativeStreamEventBound, bodyBytes: nativeBodyByteBound };
+    const c = caseLimits(DEFAULT_LIMITS, bytes, body);
+    const max = nativeBodyByteBound(body)?.max;
+    expect(c.maxOkBodyBytes).toBe(max);
+    expect(c.limits.maxBodyBytes).toBe(DEFAULT_LIMITS.maxBodyBytes);
+    const flood = cut('x');
+    flood.failure = { kind: 'body-too-large', message: `the body exceeded ${String(max)} bytes, the bound its request sets; --max-body-bytes raises it`, afterBytes: 200_000 };
+    c.explain(flood);
+    expect(flood.failure.message).toBe(
+      `the body exceeded ${String(max)} bytes (the bound for max_new_tokens 8, inputs of 2 characters: a correct answer shows each token in a few places, ` +
+        'and the bound allows each a kilobyte or more, with room); reading stopped after 200000 bytes; --max-body-bytes N sets another bound for every body',
+    );
+    const declared = cut('x');
+    declared.failure = { kind: 'body-too-large', message: 'the body declares Content-Length 2147483648, more than 1 bytes; not read', afterBytes: 0 };
+    c.explain(declared);
+    expect(declared.failure.message).toMatch(/^the body declares Content-Length 2147483648, more than \d+ bytes \(the bound for max_new_tokens 8.*\); not read; --max-body-bytes N/);
+    // An error status keeps maxBodyBytes: its failure is not the bound's.
+    const page = { ...cut('x'), status: 502 };
+    page.failure = { kind: 'body-too-large', message: 'the body exceeded maxBodyBytes (10485760 bytes); --max-body-bytes raises it', afterBytes: 1 };
+    c.explain(page);
+    expect(page.failure.message).toBe('the body exceeded maxBodyBytes (10485760 bytes); --max-body-bytes raises it');
+    // --max-body-bytes given (any value other than the default): no bound.
+    expect(caseLimits(makeLimits({ maxBodyBytes: 1000 }), bytes, body).maxOkBodyBytes).toBeUndefined();
+    expect(caseLimits(DEFAULT_LIMITS, { events: nativeStreamEventBound }, body).maxOkBodyBytes).toBeUndefined();
   });
 });

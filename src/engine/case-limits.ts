@@ -1,43 +1,68 @@
 /**
- * The transport limits of one case of `tgc run`: the run's, with the number of stream events
- * bounded by what the request asked for where the API's contract bounds it (a stream answering
- * max_new_tokens 16 carries one event a token). A server that floods events is then stopped
- * after a few kilobytes instead of `maxBodyBytes`, and the violation says why.
+ * The transport limits of one case of `tgc run`: the run's, with what the request allows where
+ * the API's contract bounds it. A stream answering max_new_tokens 16 carries one event a token,
+ * and a 2xx answer to it (a body or a whole stream) a few kilobytes. A server that floods events
+ * or bytes is then stopped after a few kilobytes instead of `maxBodyBytes`, and the violation
+ * says why.
  */
 import type { ExactJson } from '../core/json.js';
 import { DEFAULT_LIMITS, type TransportLimits, type TransportResult } from '../transport/index.js';
 
-/** What `streamEventBound` of an API driver returns (src/apis/types.ts). */
-export type StreamEventBound = (body: ExactJson | undefined) => { max: number; because: string } | undefined;
+/** What `streamEventBound` and `bodyByteBound` of an API driver return (src/apis/types.ts). */
+export type RequestBound = (body: ExactJson | undefined) => { max: number; because: string } | undefined;
+
+export interface CaseBounds {
+  /** The data events of a stream; applies while `maxEvents` is the default. */
+  events?: RequestBound | undefined;
+  /** The bytes of a 2xx body or stream; applies while `maxBodyBytes` is the default. */
+  bodyBytes?: RequestBound | undefined;
+}
 
 export interface CaseLimits {
   limits: TransportLimits;
-  /** Rewrites a `too-many-events` failure caused by the bound to name it (in place). */
+  /** The request's bound on a 2xx body, for `TransportRequest.maxOkBodyBytes`; none when it sets none below `maxBodyBytes`. */
+  maxOkBodyBytes?: number;
+  /** Rewrites a `too-many-events` or `body-too-large` failure caused by a bound to name it (in place). */
   explain(result: TransportResult): void;
 }
 
 /**
- * The limits for a request with `body`. The bound applies only while `maxEvents` is the
- * default; the engine passes no `bound` when the user gave `--max-events` (`fixedMaxEvents`),
- * which then holds as given for every case.
+ * The limits for a request with `body`. A bound applies only while its limit is the default;
+ * the engine passes no bound when the user gave the flag (`fixedMaxEvents`,
+ * `fixedMaxBodyBytes`), which then holds as given for every case.
  *
  * @example
  * ```ts
- * caseLimits(limits, nativeStreamEventBound, { inputs: 'Hi', parameters: { max_new_tokens: 16 } }).limits.maxEvents; // 48
+ * caseLimits(limits, { events: nativeStreamEventBound }, { inputs: 'Hi', parameters: { max_new_tokens: 16 } }).limits.maxEvents; // 48
  * ```
  */
-export function caseLimits(limits: TransportLimits, bound: StreamEventBound | undefined, body: ExactJson | undefined): CaseLimits {
-  const b = bound && limits.maxEvents === DEFAULT_LIMITS.maxEvents ? bound(body) : undefined;
-  if (!b || b.max >= limits.maxEvents) return { limits, explain: () => {} };
+export function caseLimits(limits: TransportLimits, bounds: CaseBounds, body: ExactJson | undefined): CaseLimits {
+  const events = bounds.events && limits.maxEvents === DEFAULT_LIMITS.maxEvents ? bounds.events(body) : undefined;
+  const bytes = bounds.bodyBytes && limits.maxBodyBytes === DEFAULT_LIMITS.maxBodyBytes ? bounds.bodyBytes(body) : undefined;
+  const e = events && events.max < limits.maxEvents ? events : undefined;
+  const b = bytes && bytes.max < limits.maxBodyBytes ? bytes : undefined;
+  if (!e && !b) return { limits, explain: () => {} };
   return {
-    limits: { ...limits, maxEvents: b.max },
+    limits: e ? { ...limits, maxEvents: e.max } : limits,
+    ...(b ? { maxOkBodyBytes: b.max } : {}),
     explain(result) {
       const f = result.failure;
-      if (f?.kind !== 'too-many-events') return;
-      f.message =
-        `more than ${b.max} data events (the bound for ${b.because}: a correct stream carries one a generated ` +
-        `token, and the bound allows twice that plus 16); reading stopped after ${f.afterBytes} bytes; ` +
-        `--max-events N sets another bound for every stream`;
+      if (e && f?.kind === 'too-many-events') {
+        f.message =
+          `more than ${e.max} data events (the bound for ${e.because}: a correct stream carries one a generated ` +
+          `token, and the bound allows twice that plus 16); reading stopped after ${f.afterBytes} bytes; ` +
+          `--max-events N sets another bound for every stream`;
+      }
+      const ok = result.status !== undefined && result.status >= 200 && result.status < 300;
+      if (b && ok && f?.kind === 'body-too-large') {
+        const declared = /declares Content-Length (\d+)/.exec(f.message)?.[1];
+        const what = declared !== undefined ? `the body declares Content-Length ${declared}, more than` : `the ${/^the stream/.test(f.message) ? 'stream' : 'body'} exceeded`;
+        f.message =
+          `${what} ${b.max} bytes (the bound for ${b.because}: a correct answer shows each token in a few places, ` +
+          `and the bound allows each a kilobyte or more, with room); ` +
+          `${declared !== undefined ? 'not read' : `reading stopped after ${f.afterBytes} bytes`}; ` +
+          `--max-body-bytes N sets another bound for every body`;
+      }
     },
   };
 }

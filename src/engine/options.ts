@@ -42,6 +42,12 @@ export interface RunOptions {
    */
   fixedMaxEvents?: boolean;
   /**
+   * `limits.maxBodyBytes` holds for every body as given (`--max-body-bytes` on the command line).
+   * Otherwise a 2xx body is also held to the bytes its request allows (src/engine/case-limits.ts),
+   * while `maxBodyBytes` is the default.
+   */
+  fixedMaxBodyBytes?: boolean;
+  /**
    * Server limits given by the user; /info and 422 messages fill in the others
    * (verdict-policy item 5).
    */

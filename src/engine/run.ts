@@ -195,10 +195,23 @@ function sendOne(run: Run, route: RouteName | 'discover', body: ExactJson | unde
     if (auth === 'default' && options.token !== undefined) wire['authorization'] = `Bearer ${options.token}`;
     if (auth === 'wrong') wire['authorization'] = `Bearer ${WRONG_TOKEN}`;
     const method = route === 'discover' || route.startsWith('GET ') ? 'GET' : 'POST';
-    // A stream is held to the events its request allows, where the contract bounds them.
-    const caseBound = caseLimits(options.limits, options.fixedMaxEvents === true ? undefined : (b) => run.driver.streamEventBound?.(b), body);
+    // A stream is held to the events, and a 2xx answer to the bytes, its request allows, where the contract bounds them.
+    const caseBound = caseLimits(
+      options.limits,
+      {
+        events: options.fixedMaxEvents === true ? undefined : (b) => run.driver.streamEventBound?.(b),
+        bodyBytes: options.fixedMaxBodyBytes === true ? undefined : (b) => run.driver.bodyByteBound?.(b),
+      },
+      body,
+    );
     const result = await send(
-      { method, url, headers: wire, ...(requestText !== undefined ? { body: requestText } : {}) },
+      {
+        method,
+        url,
+        headers: wire,
+        ...(requestText !== undefined ? { body: requestText } : {}),
+        ...(caseBound.maxOkBodyBytes !== undefined ? { maxOkBodyBytes: caseBound.maxOkBodyBytes } : {}),
+      },
       caseBound.limits,
       signal,
       run.connections,

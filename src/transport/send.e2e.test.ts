@@ -255,6 +255,27 @@ describe('send: a server that floods', () => {
     expect(server.bytesWritten).toBeLessThan(DEFAULT_LIMITS.maxBodyBytes + 64 * MiB);
   });
 
+  it('the bound a request sets on a 2xx body (maxOkBodyBytes) stops a flood there; an error status keeps maxBodyBytes', async () => {
+    const bound = 200 * 1024;
+    const flood = await hostile('huge-body', { undeclared: true });
+    const outcome = await timed(request(flood.url, { maxOkBodyBytes: bound }), { ...DEFAULT_LIMITS, timeoutMs: 10_000 });
+    await expectViolation(flood, outcome, 'body-too-large', 10_000);
+    expect(outcome.result.failure?.message).toBe(`the body exceeded ${bound} bytes, the bound its request sets; --max-body-bytes raises it`);
+    expect(outcome.result.bodyText?.length).toBe(CUT_BODY_KEPT_CHARS);
+    expect(outcome.result.failure?.afterBytes).toBeLessThan(4 * MiB);
+
+    const declared = await hostile('huge-body');
+    const refused = await timed(request(declared.url, { maxOkBodyBytes: bound }), { ...DEFAULT_LIMITS, timeoutMs: 10_000 });
+    await expectViolation(declared, refused, 'body-too-large', 10_000);
+    expect(refused.result.failure?.message).toMatch(/^the body declares Content-Length 1073741824, more than 204800 bytes, the bound its request sets; not read/);
+
+    const page = await hostile('huge-body', { undeclared: true, status: '502 Bad Gateway', size: 512 * 1024 });
+    const { result } = await timed(request(page.url, { maxOkBodyBytes: bound }), { ...DEFAULT_LIMITS, timeoutMs: 10_000 });
+    expect(result.failure, result.failure?.message).toBeUndefined();
+    expect(result.status).toBe(502);
+    expect(result.bodyText?.length).toBe(512 * 1024);
+  });
+
   it('endless response headers: protocol-error (node caps headers at 16 KiB)', async () => {
     const server = await hostile('header-flood');
     const outcome = await timed(request(server.url), FAST);

@@ -164,7 +164,9 @@ function exchange(
   let streaming = false;
   // The body as text, decoded as it arrives: held once (not as bytes, then a copy, then text).
   const body = createBodyDecoder();
-  let kept = 0; // bytes given to `body`, ≤ maxBodyBytes
+  let kept = 0; // bytes given to `body`, ≤ maxBody
+  // The body limit of this response: maxBodyBytes, or the request's bound on a 2xx (set with the status).
+  let maxBody = limits.maxBodyBytes;
   let bytes = 0; // bytes received
   let decoder: SseDecoder | undefined;
   let eventCount = 0; // data events so far: their text is kept once, in the raw stream (streamRecord)
@@ -232,6 +234,11 @@ function exchange(
     if (failure !== undefined || !complete) socket?.destroy();
     if (reused) result.timings.reused = true;
     resolve(result);
+  }
+
+  /** The body limit in force, in the words of a failure message. */
+  function bodyLimitName(): string {
+    return maxBody === limits.maxBodyBytes ? `maxBodyBytes (${maxBody} bytes)` : `${maxBody} bytes, the bound its request sets`;
   }
 
   function fail(kind: TransportFailureKind, message: string): void {
@@ -314,16 +321,14 @@ function exchange(
   const onData = guard((chunk: Buffer) => {
     bytes += chunk.length;
     idleTimer?.refresh();
-    const room = limits.maxBodyBytes - kept;
+    const room = maxBody - kept;
     const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
     if (part.length > 0) {
       body.feed(part);
       kept += part.length;
       decoder?.feed(part);
     }
-    if (part.length < chunk.length) {
-      fail('body-too-large', `the ${streaming ? 'stream' : 'body'} exceeded maxBodyBytes (${limits.maxBodyBytes} bytes)`);
-    }
+    if (part.length < chunk.length) fail('body-too-large', `the ${streaming ? 'stream' : 'body'} exceeded ${bodyLimitName()}`);
   });
 
   const onEnd = guard(() => {
@@ -354,9 +359,10 @@ function exchange(
       );
       return;
     }
-    if (declaredLength !== undefined && declaredLength > limits.maxBodyBytes) {
+    if (status >= 200 && status < 300 && request.maxOkBodyBytes !== undefined) maxBody = Math.min(maxBody, request.maxOkBodyBytes);
+    if (declaredLength !== undefined && declaredLength > maxBody) {
       // Too large before its first byte: none is read (a 2 GiB body costs nothing).
-      fail('body-too-large', `the body declares Content-Length ${declaredLength}, more than maxBodyBytes (${limits.maxBodyBytes} bytes); not read`);
+      fail('body-too-large', `the body declares Content-Length ${declaredLength}, more than ${bodyLimitName()}; not read`);
       return;
     }
     readBody = true;

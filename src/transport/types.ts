@@ -14,6 +14,12 @@ export interface TransportRequest {
   headers: Record<string, string>;
   /** Sent as UTF-8. */
   body?: string;
+  /**
+   * The most bytes of a 2xx body (or stream), where the request bounds a correct answer (the
+   * engine's case limits); the smaller of it and `maxBodyBytes` applies. Other statuses keep
+   * `maxBodyBytes`: an error page owes nothing to the request. Exceeded: `body-too-large`.
+   */
+  maxOkBodyBytes?: number;
 }
 
 /**

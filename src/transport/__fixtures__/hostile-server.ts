@@ -94,6 +94,8 @@ export interface HostileServerOptions {
   size?: number;
   /** `huge-body` without a Content-Length: the body ends when the server closes. */
   undeclared?: boolean;
+  /** The status line of `huge-body`. Default `200 OK`. */
+  status?: string;
   /** The nesting of `deep-json`. Default 100,000. */
   depth?: number;
 }
@@ -278,7 +280,7 @@ export async function startHostileServer(options: HostileServerOptions): Promise
         case 'huge-body': {
           const size = options.size ?? 1024 ** 3;
           const length = options.undeclared === true ? 'Connection: close' : `Content-Length: ${size}`;
-          write(`HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n${length}\r\n\r\n`);
+          write(`HTTP/1.1 ${options.status ?? '200 OK'}\r\nContent-Type: application/json\r\n${length}\r\n\r\n`);
           return pump(Buffer.alloc(64 * 1024, 'a'), size);
         }
         case 'invalid-utf8': {
