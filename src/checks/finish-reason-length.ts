@@ -41,34 +41,29 @@ interface Outcome {
   event?: number;
 }
 
-function judge(outcome: Outcome, max: number): Finding[] {
+/** The finding on one sequence or the final event, if any (most have none: no array for them). */
+function judge(outcome: Outcome, max: number): Finding | undefined {
   const { label, finishReason, generatedTokens: generated, detailsPointer, event } = outcome;
   const at = (field: string) => ({ pointer: pointer(detailsPointer, field), event });
   if (generated > max) {
-    return [
-      report('generated-tokens-exceed-max', {
-        message: `${label}: expected at most ${max} tokens (max_new_tokens) but generated_tokens is ${generated}`,
-        ...at('generated_tokens'),
-      }),
-    ];
+    return report('generated-tokens-exceed-max', {
+      message: `${label}: expected at most ${max} tokens (max_new_tokens) but generated_tokens is ${generated}`,
+      ...at('generated_tokens'),
+    });
   }
   if (finishReason === 'length' && generated < max) {
-    return [
-      report('length-before-max-new-tokens', {
-        message: `${label}: finish_reason "length" requires generated_tokens == max_new_tokens (${max}) but generated_tokens is ${generated}`,
-        ...at('finish_reason'),
-      }),
-    ];
+    return report('length-before-max-new-tokens', {
+      message: `${label}: finish_reason "length" requires generated_tokens == max_new_tokens (${max}) but generated_tokens is ${generated}`,
+      ...at('finish_reason'),
+    });
   }
   if (finishReason !== 'length' && generated === max) {
-    return [
-      report('limit-reached-without-length', {
-        message: `${label}: generated_tokens reached max_new_tokens (${max}); TGI then reports "length" (also when the last token is EOS) but finish_reason is "${finishReason}"`,
-        ...at('finish_reason'),
-      }),
-    ];
+    return report('limit-reached-without-length', {
+      message: `${label}: generated_tokens reached max_new_tokens (${max}); TGI then reports "length" (also when the last token is EOS) but finish_reason is "${finishReason}"`,
+      ...at('finish_reason'),
+    });
   }
-  return [];
+  return undefined;
 }
 
 /**
@@ -97,9 +92,10 @@ export const finishReasonLength: CheckDefinition = {
     if (max > CHUNK) return { skip: `max_new_tokens ${max} > ${CHUNK}: the server generates in chunks` };
     return onExchange(view, {
       response: (response) =>
-        withDetails(response, () =>
-          sequencesOf(response).flatMap((s) =>
-            judge(
+        withDetails(response, () => {
+          const findings: Finding[] = [];
+          for (const s of sequencesOf(response)) {
+            const finding = judge(
               {
                 label: s.label,
                 finishReason: s.details.finish_reason,
@@ -107,14 +103,16 @@ export const finishReasonLength: CheckDefinition = {
                 detailsPointer: s.detailsPointer,
               },
               max,
-            ),
-          ),
-        ),
+            );
+            if (finding !== undefined) findings.push(finding);
+          }
+          return findings;
+        }),
       stream: (events) => {
         const final = finalEvent(view, events);
         if (final === undefined) return { skip: noFinalEventReason(view) };
         if (final.details === undefined) return { skip: 'the final event has no details (not requested)' };
-        return judge(
+        const finding = judge(
           {
             label: 'the final event',
             finishReason: final.details.finish_reason,
@@ -124,6 +122,7 @@ export const finishReasonLength: CheckDefinition = {
           },
           max,
         );
+        return finding === undefined ? [] : [finding];
       },
     });
   },

@@ -1,4 +1,4 @@
-import type { Token } from '../core/api.js';
+import type { StreamEvent, Token } from '../core/api.js';
 import type { Finding } from '../core/finding.js';
 import type { CheckDefinition } from './check.js';
 import { findingReporter } from './_internals/findings.js';
@@ -43,17 +43,22 @@ interface Place {
 
 /** Counts the offenders of each kind, keeping the first; one finding per kind and scope. */
 class Offenders {
-  private readonly seen = new Map<Kind, { first: Place; value: number; count: number }>();
+  // Made at the first offender: most sequences and streams have none.
+  private seen: Map<Kind, { first: Place; value: number; count: number }> | undefined;
 
-  /** `place` is called only for the first offender of a kind: most tokens never need a pointer. */
-  visit(kind: Kind, logprob: number | null, place: () => Place): void {
-    if (logprob === null || !(logprob > EPSILON)) return;
+  /**
+   * Records an offender (callers test `offends` first, so that most tokens cost no call and no
+   * closure); `place` is called only for the first offender of a kind.
+   */
+  add(kind: Kind, logprob: number, place: () => Place): void {
+    this.seen ??= new Map();
     const entry = this.seen.get(kind);
     if (entry === undefined) this.seen.set(kind, { first: place(), value: logprob, count: 1 });
     else entry.count++;
   }
 
   findings(label: string): Finding[] {
+    if (this.seen === undefined) return [];
     return [...this.seen].map(([kind, { first, value, count }]) =>
       report(kind, {
         message:
@@ -65,10 +70,26 @@ class Offenders {
   }
 }
 
+/** A logprob above the tolerance (null is allowed). */
+function offends(logprob: number | null): logprob is number {
+  return logprob !== null && logprob > EPSILON;
+}
+
+/** Visits each token of `list` in order, recording those whose logprob offends. */
+function visitTokens(
+  offenders: Offenders,
+  kind: Kind,
+  list: readonly { logprob: number | null }[],
+  place: (i: number) => Place,
+): void {
+  for (let i = 0; i < list.length; i++) {
+    const logprob = (list[i] as { logprob: number | null }).logprob;
+    if (offends(logprob)) offenders.add(kind, logprob, () => place(i));
+  }
+}
+
 function visitTopTokens(offenders: Offenders, list: readonly Token[], base: () => string, event?: number): void {
-  list.forEach((t, j) =>
-    offenders.visit('top-token-logprob-positive', t.logprob, () => ({ pointer: pointer(base(), j, 'logprob'), event })),
-  );
+  visitTokens(offenders, 'top-token-logprob-positive', list, (j) => ({ pointer: pointer(base(), j, 'logprob'), event }));
 }
 
 /**
@@ -95,24 +116,24 @@ export const logprobRange: CheckDefinition = {
           sequencesOf(response).flatMap((s) => {
             const offenders = new Offenders();
             const { tokens, prefill, top_tokens: topTokens } = s.details;
-            tokens.forEach((t, i) =>
-              offenders.visit('token-logprob-positive', t.logprob, () => ({ pointer: pointer(s.detailsPointer, 'tokens', i, 'logprob') })),
-            );
-            prefill.forEach((t, i) =>
-              offenders.visit('prefill-logprob-positive', t.logprob, () => ({ pointer: pointer(s.detailsPointer, 'prefill', i, 'logprob') })),
-            );
+            visitTokens(offenders, 'token-logprob-positive', tokens, (i) => ({ pointer: pointer(s.detailsPointer, 'tokens', i, 'logprob') }));
+            visitTokens(offenders, 'prefill-logprob-positive', prefill, (i) => ({ pointer: pointer(s.detailsPointer, 'prefill', i, 'logprob') }));
             if (Array.isArray(topTokens)) {
-              topTokens.forEach((list, i) => visitTopTokens(offenders, list, () => pointer(s.detailsPointer, 'top_tokens', i)));
+              for (let i = 0; i < topTokens.length; i++) {
+                visitTopTokens(offenders, topTokens[i] as Token[], () => pointer(s.detailsPointer, 'top_tokens', i));
+              }
             }
             return offenders.findings(s.label);
           }),
         ),
       stream: (events) => {
         const offenders = new Offenders();
-        events.forEach((e, i) => {
-          offenders.visit('token-logprob-positive', e.token.logprob, () => ({ pointer: '/token/logprob', event: i }));
+        for (let i = 0; i < events.length; i++) {
+          const e = events[i] as StreamEvent;
+          const logprob = e.token.logprob;
+          if (offends(logprob)) offenders.add('token-logprob-positive', logprob, () => ({ pointer: '/token/logprob', event: i }));
           if (Array.isArray(e.top_tokens)) visitTopTokens(offenders, e.top_tokens, () => '/top_tokens', i);
-        });
+        }
         return offenders.findings('the stream');
       },
     }),

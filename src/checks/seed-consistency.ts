@@ -39,14 +39,16 @@ function judge(
   seen: ExactInteger | null | undefined,
   where: { pointer: string; event?: number; label: string },
 ): Finding[] {
-  const { label, ...at } = where;
+  // Not `{ label, ...at } = where`: a rest object per call, where most calls report nothing.
+  const { label } = where;
   const reported = seen !== undefined && seen !== null;
   if (!params.sampling) {
     return reported
       ? [
           report('seed-on-greedy', {
             message: `${label}: the request is greedy (no do_sample, temperature 1 or unset, no top_k/top_p/typical_p warper), so TGI reports seed null, but it is ${formatInteger(seen)}`,
-            ...at,
+            pointer: where.pointer,
+            event: where.event,
           }),
         ]
       : [];
@@ -55,7 +57,8 @@ function judge(
     return [
       report('seed-null-when-sampling', {
         message: `${label}: the request samples, so TGI reports the seed it used${params.seed === undefined ? '' : ` (${formatInteger(params.seed)})`}, but seed is ${formatInteger(seen)}`,
-        ...at,
+        pointer: where.pointer,
+        event: where.event,
       }),
     ];
   }
@@ -64,7 +67,8 @@ function judge(
     return [
       report('seed-not-echoed', {
         message: `${label}: expected the request's seed ${formatInteger(params.seed)} echoed exactly but seed is ${formatInteger(seen)}`,
-        ...at,
+        pointer: where.pointer,
+        event: where.event,
       }),
     ];
   }

@@ -1,8 +1,9 @@
+import type { StreamEvent } from '../core/api.js';
 import type { Finding } from '../core/finding.js';
 import type { CheckDefinition } from './check.js';
 import { effectiveParameters } from './_internals/effective-parameters.js';
 import { findingReporter } from './_internals/findings.js';
-import { onExchange, type CheckResult } from './_internals/requires.js';
+import { NOT_A_STREAM, onExchange, type CheckResult } from './_internals/requires.js';
 import { finalEvent } from './_internals/stream-outcome.js';
 
 const ID = 'stream-final-event';
@@ -43,10 +44,9 @@ const KINDS = {
 const report = findingReporter(ID, KINDS);
 
 /** The first of several offending events, counting the others. */
-function firstOf(positions: readonly number[]): { event: number; more: string } | undefined {
-  const event = positions[0];
-  if (event === undefined) return undefined;
-  return { event, more: positions.length > 1 ? ` (and ${positions.length - 1} more events)` : '' };
+function firstOf(first: number, count: number): { event: number; more: string } | undefined {
+  if (count === 0) return undefined;
+  return { event: first, more: count > 1 ? ` (and ${count - 1} more events)` : '' };
 }
 
 /**
@@ -69,6 +69,7 @@ export const streamFinalEvent: CheckDefinition = {
   appliesTo: 'stream',
   kinds: KINDS,
   run(view): CheckResult {
+    if (!view.streamed) return NOT_A_STREAM; // as onExchange answers, before building the handler
     const params = effectiveParameters(view);
     return onExchange(view, {
       stream: (events) => {
@@ -81,8 +82,23 @@ export const streamFinalEvent: CheckDefinition = {
         const final = finalEvent(view, events);
         // Every event but the last is a non-final one. After an error event there is no final
         // event, and the last one before the error is not judged: it may have been complete.
-        const early = events.slice(0, -1);
-        const texts = firstOf(early.flatMap((e, i) => (e.generated_text !== undefined && e.generated_text !== null ? [i] : [])));
+        // One pass over the non-final events: those with a generated_text, those with details.
+        let textCount = 0;
+        let firstText = -1;
+        let detailsCount = 0;
+        let firstDetails = -1;
+        for (let i = 0; i < events.length - 1; i++) {
+          const e = events[i] as StreamEvent;
+          if (e.generated_text !== undefined && e.generated_text !== null) {
+            if (textCount === 0) firstText = i;
+            textCount++;
+          }
+          if (e.details !== undefined && e.details !== null) {
+            if (detailsCount === 0) firstDetails = i;
+            detailsCount++;
+          }
+        }
+        const texts = firstOf(firstText, textCount);
         if (texts !== undefined) {
           findings.push(
             report('generated-text-before-final', {
@@ -92,7 +108,7 @@ export const streamFinalEvent: CheckDefinition = {
             }),
           );
         }
-        const details = firstOf(early.flatMap((e, i) => (e.details !== undefined && e.details !== null ? [i] : [])));
+        const details = firstOf(firstDetails, detailsCount);
         if (details !== undefined) {
           findings.push(
             report('details-before-final', {

@@ -1,7 +1,8 @@
+import type { StreamEvent } from '../core/api.js';
 import type { Finding } from '../core/finding.js';
 import type { CheckDefinition } from './check.js';
 import { findingReporter } from './_internals/findings.js';
-import { onExchange, type CheckResult } from './_internals/requires.js';
+import { NOT_A_STREAM, onExchange, type CheckResult } from './_internals/requires.js';
 import { finalEvent } from './_internals/stream-outcome.js';
 
 const ID = 'stream-index';
@@ -53,64 +54,76 @@ export const streamIndex: CheckDefinition = {
   appliesTo: 'stream',
   kinds: KINDS,
   run: (view) =>
-    onExchange(view, {
-      stream: (events): CheckResult => {
-        if (events.length === 0) return { skip: 'the stream has no events' };
-        const findings: Finding[] = [];
-        const missing = events.flatMap((e, i) => (typeof e.index === 'number' ? [] : [i]));
-        let contiguous = true;
-        if (missing.length === events.length) {
-          findings.push(
-            report('index-absent', {
-              message: `none of the ${events.length} events has an index (required since TGI v1.4.0)`,
-              pointer: '/index',
-              event: 0,
-            }),
-          );
-        } else if (missing.length > 0) {
-          contiguous = false;
-          findings.push(
-            report('index-partially-absent', {
-              message: `expected every event to have an index, as ${events.length - missing.length} do, but ${missing.length} do not (first: event ${missing[0]})`,
-              pointer: '/index',
-              event: missing[0],
-            }),
-          );
-        } else {
-          const wrong = events.findIndex((e, i) => e.index !== i + 1);
-          if (wrong >= 0) {
-            contiguous = false;
-            findings.push(
-              report('index-not-contiguous', {
-                message: `expected index ${wrong + 1} at event ${wrong} (indexes run 1..N, one per event) but saw ${String(events[wrong]?.index)}`,
-                pointer: '/index',
-                event: wrong,
-              }),
-            );
-          }
-        }
-        const final = finalEvent(view, events);
-        if (final?.details !== undefined && contiguous) {
-          const generated = final.details.generated_tokens;
-          const indexed = typeof final.event.index === 'number';
-          const position = indexed ? (final.event.index ?? events.length) : events.length;
-          if (position !== generated) {
-            findings.push(
-              indexed
-                ? report('final-index-mismatch', {
-                    message: `expected the final index to equal details.generated_tokens (${generated}) but it is ${position}`,
+    !view.streamed
+      ? NOT_A_STREAM
+      : onExchange(view, {
+          stream: (events): CheckResult => {
+            if (events.length === 0) return { skip: 'the stream has no events' };
+            const findings: Finding[] = [];
+            // One pass: how many events lack an index, the first of them, the first out of place.
+            let missingCount = 0;
+            let firstMissing = -1;
+            let wrong = -1;
+            for (let i = 0; i < events.length; i++) {
+              const index = (events[i] as StreamEvent).index;
+              if (typeof index !== 'number') {
+                if (missingCount === 0) firstMissing = i;
+                missingCount++;
+              } else if (wrong < 0 && index !== i + 1) wrong = i;
+            }
+            let contiguous = true;
+            if (missingCount === events.length) {
+              findings.push(
+                report('index-absent', {
+                  message: `none of the ${events.length} events has an index (required since TGI v1.4.0)`,
+                  pointer: '/index',
+                  event: 0,
+                }),
+              );
+            } else if (missingCount > 0) {
+              contiguous = false;
+              findings.push(
+                report('index-partially-absent', {
+                  message: `expected every event to have an index, as ${events.length - missingCount} do, but ${missingCount} do not (first: event ${firstMissing})`,
+                  pointer: '/index',
+                  event: firstMissing,
+                }),
+              );
+            } else {
+              // Every event has an index here, so the first one out of place is `wrong`.
+              if (wrong >= 0) {
+                contiguous = false;
+                findings.push(
+                  report('index-not-contiguous', {
+                    message: `expected index ${wrong + 1} at event ${wrong} (indexes run 1..N, one per event) but saw ${String(events[wrong]?.index)}`,
                     pointer: '/index',
-                    event: final.position,
-                  })
-                : report('token-event-count-mismatch', {
-                    message: `expected one event per generated token (details.generated_tokens ${generated}) but the stream has ${events.length} events`,
-                    pointer: '/details/generated_tokens',
-                    event: final.position,
+                    event: wrong,
                   }),
-            );
-          }
-        }
-        return findings;
-      },
-    }),
+                );
+              }
+            }
+            const final = finalEvent(view, events);
+            if (final?.details !== undefined && contiguous) {
+              const generated = final.details.generated_tokens;
+              const indexed = typeof final.event.index === 'number';
+              const position = indexed ? (final.event.index ?? events.length) : events.length;
+              if (position !== generated) {
+                findings.push(
+                  indexed
+                    ? report('final-index-mismatch', {
+                        message: `expected the final index to equal details.generated_tokens (${generated}) but it is ${position}`,
+                        pointer: '/index',
+                        event: final.position,
+                      })
+                    : report('token-event-count-mismatch', {
+                        message: `expected one event per generated token (details.generated_tokens ${generated}) but the stream has ${events.length} events`,
+                        pointer: '/details/generated_tokens',
+                        event: final.position,
+                      }),
+                );
+              }
+            }
+            return findings;
+          },
+        }),
 };

@@ -1,7 +1,7 @@
 import type { CheckDefinition } from './check.js';
 import { effectiveParameters } from './_internals/effective-parameters.js';
 import { promptPrefix } from './_internals/generated-text.js';
-import { onExchange } from './_internals/requires.js';
+import { NOT_A_STREAM, onExchange } from './_internals/requires.js';
 import { finalEvent, noFinalEventReason } from './_internals/stream-outcome.js';
 import { TEXT_KINDS, textJudge } from './_internals/text-findings.js';
 
@@ -29,6 +29,7 @@ export const streamText: CheckDefinition = {
   appliesTo: 'stream',
   kinds: TEXT_KINDS,
   run(view) {
+    if (!view.streamed) return NOT_A_STREAM; // as onExchange answers, before building the handler
     const prefix = promptPrefix(effectiveParameters(view));
     return onExchange(view, {
       stream: (events) => {

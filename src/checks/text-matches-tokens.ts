@@ -1,3 +1,4 @@
+import type { Finding } from '../core/finding.js';
 import type { CheckDefinition } from './check.js';
 import { effectiveParameters } from './_internals/effective-parameters.js';
 import { promptPrefix } from './_internals/generated-text.js';
@@ -34,17 +35,20 @@ export const textMatchesTokens: CheckDefinition = {
     const prefix = promptPrefix(effectiveParameters(view));
     return onExchange(view, {
       response: (response) =>
-        withDetails(response, () =>
-          sequencesOf(response).flatMap((s) =>
-            judge({
+        withDetails(response, () => {
+          const findings: Finding[] = [];
+          for (const s of sequencesOf(response)) {
+            const found = judge({
               label: s.label,
               text: s.generatedText,
               tokens: s.details.tokens,
               prefix,
               pointer: s.textPointer,
-            }),
-          ),
-        ),
+            });
+            for (const f of found) findings.push(f);
+          }
+          return findings;
+        }),
     });
   },
 };

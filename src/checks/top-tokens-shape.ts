@@ -102,7 +102,6 @@ export const topTokensShape: CheckDefinition = {
           let any = false;
           for (const s of sequencesOf(response)) {
             const top = s.details.top_tokens;
-            const at = pointer(s.detailsPointer, 'top_tokens');
             if (!Array.isArray(top)) {
               if (requested === true && s.details.tokens.length > 0) {
                 findings.push(
@@ -115,6 +114,7 @@ export const topTokensShape: CheckDefinition = {
               continue;
             }
             any = true;
+            const at = pointer(s.detailsPointer, 'top_tokens');
             if (requested === false) {
               findings.push(
                 report('top-tokens-unrequested', {

@@ -31,20 +31,27 @@ const NULL_AS_OMITTED_EVENT = ['top_tokens'];
 /** The f32 parameters (tgi-behavior §2a): servers round them before checking their bounds. */
 const F32_PARAMETERS = ['temperature', 'top_p', 'typical_p', 'repetition_penalty', 'frequency_penalty'];
 
+/**
+ * The body-validating methods take an optional `bigIntFree`: the caller knows the body holds no
+ * bigint (core/json.ts parseJson said so), which spares a walk over it. Without it, they look.
+ */
 export interface Contract {
   /** A request body, as a client sends it. Unknown keys give warnings (verdict-policy item 22). */
-  request(body: ExactJson, route: RouteName): Validated<GenerateRequest>;
+  request(body: ExactJson, route: RouteName, bigIntFree?: boolean): Validated<GenerateRequest>;
   /**
    * Whether a server must reject this body whatever its settings: the schema, judged after the
    * f32 rounding servers apply (verdict-policy item 1). Returns the reasons, empty when valid.
    */
   requestSchemaReasons(body: ExactJson, route: RouteName): Finding[];
   /** A non-stream 2xx body. */
-  response(body: ExactJson, shape: BodyShape): Validated<GenerateResponse>;
-  /** One SSE event's parsed data: a token event or an error event. */
-  streamEvent(data: ExactJson, event: number): Validated<StreamEvent> & { error?: ErrorBody };
+  response(body: ExactJson, shape: BodyShape, bigIntFree?: boolean): Validated<GenerateResponse>;
+  /**
+   * One SSE event's parsed data: a token event or an error event. `bigIntFree`: the caller knows
+   * the data holds no bigint (parseJson said so), which spares a walk over it.
+   */
+  streamEvent(data: ExactJson, event: number, bigIntFree?: boolean): Validated<StreamEvent> & { error?: ErrorBody };
   /** The JSON body of an error status. */
-  errorBody(body: ExactJson): Validated<ErrorBody>;
+  errorBody(body: ExactJson, bigIntFree?: boolean): Validated<ErrorBody>;
   /** The seed document's model-loading 503 body. */
   modelLoading(body: ExactJson): Validated<{ error: string; estimated_time: number }>;
 }
@@ -58,10 +65,12 @@ export function loadContract(): Promise<Contract> {
 }
 
 function createContract(schemas: CompiledSchemas): Contract {
+  // Read once: each property of `schemas` is a getter that compiles on first use.
+  let streamResponse: CompiledSchema | undefined;
   return {
-    request(body, route) {
+    request(body, route, bigIntFree) {
       const schema = route === 'POST /' ? schemas.CompatGenerateRequest : schemas.GenerateRequest;
-      return run<GenerateRequest>(schema, body, CHECK_REQUEST_SCHEMA, 'request body', '', []);
+      return run<GenerateRequest>(schema, body, CHECK_REQUEST_SCHEMA, 'request body', '', [], bigIntFree);
     },
     requestSchemaReasons(body, route) {
       const schema = route === 'POST /' ? schemas.CompatGenerateRequest : schemas.GenerateRequest;
@@ -70,7 +79,7 @@ function createContract(schemas: CompiledSchemas): Contract {
         (f) => f.severity === 'violation',
       );
     },
-    response(body, shape) {
+    response(body, shape, bigIntFree) {
       if (Array.isArray(body)) {
         if (shape === 'object') {
           return {
@@ -89,7 +98,7 @@ function createContract(schemas: CompiledSchemas): Contract {
           };
         }
         return run<GenerateResponse>(schemas.GenerateResponse, body[0] ?? null, CHECK_RESPONSE_SCHEMA, 'response',
-          '', NULL_AS_OMITTED_RESPONSE);
+          '', NULL_AS_OMITTED_RESPONSE, bigIntFree);
       }
       if (shape === 'array') {
         return {
@@ -100,22 +109,30 @@ function createContract(schemas: CompiledSchemas): Contract {
         };
       }
       return run<GenerateResponse>(schemas.GenerateResponse, body, CHECK_RESPONSE_SCHEMA, 'response', '',
-        NULL_AS_OMITTED_RESPONSE);
+        NULL_AS_OMITTED_RESPONSE, bigIntFree);
     },
-    streamEvent(data, event) {
-      const isError = data !== null && typeof data === 'object' && !Array.isArray(data) && 'error' in data;
+    streamEvent(data, event, bigIntFree) {
+      const isObject = data !== null && typeof data === 'object' && !Array.isArray(data);
+      const isError = isObject && 'error' in data;
+      if (!isError && bigIntFree === true && isObject && data['top_tokens'] !== null) {
+        // The common event, with run()'s own outcome: nothing to drop (no null top_tokens), no
+        // bigint to settle, and a body the strict schema accepts is valid without a finding.
+        // Otherwise run() decides (and calls `strict` again: ajv answers the same).
+        const schema = (streamResponse ??= schemas.StreamResponse);
+        if (schema.strict(data)) return { findings: [], value: data as unknown as StreamEvent };
+      }
       if (isError) {
-        const r = run<ErrorBody>(schemas.ErrorResponse, data, CHECK_STREAM_EVENT_SCHEMA, 'stream error event', '', []);
+        const r = run<ErrorBody>(schemas.ErrorResponse, data, CHECK_STREAM_EVENT_SCHEMA, 'stream error event', '', [], bigIntFree);
         for (const f of r.findings) f.event = event;
         return r.value ? { findings: r.findings, error: r.value } : { findings: r.findings };
       }
       const r = run<StreamEvent>(schemas.StreamResponse, data, CHECK_STREAM_EVENT_SCHEMA, 'stream event', '',
-        NULL_AS_OMITTED_EVENT);
+        NULL_AS_OMITTED_EVENT, bigIntFree);
       for (const f of r.findings) f.event = event;
       return r;
     },
-    errorBody(body) {
-      return run<ErrorBody>(schemas.ErrorResponse, body, CHECK_ERROR_BODY_SCHEMA, 'error body', '', []);
+    errorBody(body, bigIntFree) {
+      return run<ErrorBody>(schemas.ErrorResponse, body, CHECK_ERROR_BODY_SCHEMA, 'error body', '', [], bigIntFree);
     },
     modelLoading(body) {
       return run(schemas.ModelLoadingResponse, body, CHECK_ERROR_BODY_SCHEMA, 'model-loading body', '', []);
@@ -141,10 +158,12 @@ function run<T>(
   what: string,
   prefix: string,
   nullAsOmitted: readonly string[],
+  bigIntFree = false,
 ): Validated<T> {
   const findings: Finding[] = [];
   const body = dropNullsAsOmitted(input, nullAsOmitted, check, what, prefix, findings);
-  const hasBigInt = containsBigInt(body);
+  // dropNullsAsOmitted only removes keys (from a copy): a bigint-free input stays bigint-free.
+  const hasBigInt = bigIntFree ? false : containsBigInt(body);
   const approx = hasBigInt ? toApproximate(body) : body;
   // `strict` only closes objects (schemas.ts closeObjects), and every oneOf of the spec is told
   // apart by `type` or an enum, so a body `strict` accepts `lenient` accepts too: a conforming
@@ -175,15 +194,18 @@ function run<T>(
   return { findings, value: settled as T };
 }
 
-const splitPaths = new Map<string, readonly string[]>();
+// Each list of paths as its split segments, found by the list's identity: the contracts pass a
+// few constant lists, so a short linear search beats a string-keyed lookup per path per body.
+const splitLists: { paths: readonly string[]; parts: readonly (readonly string[])[] }[] = [];
 
-/** `a/b/c` as its segments, split once per path. */
-function splitPath(path: string): readonly string[] {
-  let parts = splitPaths.get(path);
-  if (parts === undefined) {
-    parts = path.split('/');
-    splitPaths.set(path, parts);
+/** `a/b/c` as its segments, for each path of the list; split once per (constant) list. */
+function splitPaths(paths: readonly string[]): readonly (readonly string[])[] {
+  for (let i = 0; i < splitLists.length; i++) {
+    const known = splitLists[i] as (typeof splitLists)[number];
+    if (known.paths === paths) return known.parts;
   }
+  const parts = paths.map((path) => path.split('/'));
+  if (splitLists.length < 32) splitLists.push({ paths, parts });
   return parts;
 }
 
@@ -198,8 +220,10 @@ function dropNullsAsOmitted(
 ): ExactJson {
   if (paths.length === 0 || input === null || typeof input !== 'object' || Array.isArray(input)) return input;
   let copy: Record<string, ExactJson> | undefined;
-  for (const path of paths) {
-    const parts = splitPath(path);
+  const split = splitPaths(paths);
+  for (let k = 0; k < paths.length; k++) {
+    const path = paths[k] as string;
+    const parts = split[k] as readonly string[];
     const last = parts[parts.length - 1] ?? '';
     let parent: ExactJson | undefined = copy ?? input;
     for (let i = 0; i < parts.length - 1; i++) {

@@ -55,19 +55,15 @@ export function parseJson(text: string): ParseJsonResult {
 function hasLongDigitRun(text: string): boolean {
   const n = text.length;
   let end = LONG_RUN - 1; // the last position of the window under test
+  // `(c - 0x30) >>> 0 > 9`: c is not an ASCII digit, in one unsigned comparison.
   while (end < n) {
-    const c = text.charCodeAt(end);
-    if (c < 0x30 || c > 0x39) {
+    if ((text.charCodeAt(end) - 0x30) >>> 0 > 9) {
       end += LONG_RUN;
       continue;
     }
     let start = end - 1;
     const stop = end - LONG_RUN;
-    while (start > stop) {
-      const d = text.charCodeAt(start);
-      if (d < 0x30 || d > 0x39) break;
-      start--;
-    }
+    while (start > stop && (text.charCodeAt(start) - 0x30) >>> 0 <= 9) start--;
     if (start === stop) return true; // digits from stop + 1 to end: LONG_RUN of them
     end = start + LONG_RUN; // a run must begin after the non-digit at `start`
   }
@@ -182,6 +178,24 @@ export function stringifyJson(value: unknown, space?: number): string {
     space,
   );
   return text.replace(/"\\u0000tgc-bigint:(\d+)"/g, (_m, idx: string) => marks[Number(idx)] ?? '0');
+}
+
+// The holder noted last: a line is parsed and then judged at once, so one entry is enough (and,
+// unlike a WeakSet or a property defined on the holder, costs next to nothing per line).
+let lastBigIntFree: object | undefined;
+
+/**
+ * Notes that the JSON values `holder` carries (an exchange parsed from one line) came from
+ * {@link parseJson} with `hasBigInt: false`, so that validators need not look for bigints in them
+ * again. Only the holder noted last is remembered; it and its values are read-only from then on.
+ */
+export function noteBigIntFree(holder: object): void {
+  lastBigIntFree = holder;
+}
+
+/** True when `holder` is the one {@link noteBigIntFree} noted last. */
+export function isNotedBigIntFree(holder: object): boolean {
+  return holder === lastBigIntFree;
 }
 
 /** True when the value holds a bigint anywhere. */

@@ -6,7 +6,7 @@
 import type { ErrorBody, GenerateRequest, GenerateResponse, StreamEvent } from '../core/api.js';
 import type { ExchangeView, RecordedExchange } from '../core/exchange.js';
 import type { Finding } from '../core/finding.js';
-import { isJsonObject, parseJson, type ExactJson } from '../core/json.js';
+import { isJsonObject, isNotedBigIntFree, parseJson, type ExactJson } from '../core/json.js';
 import type { BodyShape, Contract } from '../contract/contract.js';
 import { decodeSse, type SseDecoderLimits } from '../sse/index.js';
 
@@ -33,13 +33,16 @@ export function decodeExchange(raw: RecordedExchange, contract: Contract, option
   const bodyShape: BodyShape =
     options.bodyShape ?? (raw.route !== 'POST /' ? 'object' : 'either');
 
+  // Parsed from a line without bigints (exchange-lines.ts): the validators need not look for any.
+  const bigIntFree = isNotedBigIntFree(raw);
+
   let request: GenerateRequest | undefined;
   let requestInvalidReasons: Finding[] = [];
   if (body !== undefined) {
-    const r = contract.request(body, raw.route);
+    const r = contract.request(body, raw.route, bigIntFree);
     request = r.value;
     // Unknown request keys are the client's business; record them only as warnings.
-    decodeFindings.push(...r.findings.filter((f) => f.severity === 'warning'));
+    for (const f of r.findings) if (f.severity === 'warning') decodeFindings.push(f);
     if (!r.value) requestInvalidReasons = contract.requestSchemaReasons(body, raw.route);
   }
 
@@ -52,21 +55,22 @@ export function decodeExchange(raw: RecordedExchange, contract: Contract, option
     bodyKind: bodyKindOf(raw),
     decodeFindings,
     requestInvalidReasons,
-    ...(request ? { request } : {}),
-    ...(raw.headers ? { headers: raw.headers } : {}),
-    ...(raw.transportFailure ? { transportFailure: raw.transportFailure } : {}),
-    ...(raw.redirect ? { redirect: raw.redirect } : {}),
-    ...(raw.timings ? { timings: raw.timings } : {}),
-    ...(raw.api === 'tgi' || raw.api === 'hf' ? { api: raw.api } : {}),
-    ...(raw.expectation ? { expectation: raw.expectation } : {}),
-    ...(raw.requestHeaders ? { requestHeaders: raw.requestHeaders } : {}),
   };
+  // Assigned one by one rather than spread from temporary objects (this runs for every exchange).
+  if (request) view.request = request;
+  if (raw.headers) view.headers = raw.headers;
+  if (raw.transportFailure) view.transportFailure = raw.transportFailure;
+  if (raw.redirect) view.redirect = raw.redirect;
+  if (raw.timings) view.timings = raw.timings;
+  if (raw.api === 'tgi' || raw.api === 'hf') view.api = raw.api;
+  if (raw.expectation) view.expectation = raw.expectation;
+  if (raw.requestHeaders) view.requestHeaders = raw.requestHeaders;
   if (raw.transportFailure) return view; // a cut body would only give echoes of the failure
 
   if (raw.stream !== undefined) {
     decodeStream(raw.stream, contract, options, view, decodeFindings);
   } else if (raw.response !== undefined) {
-    decodeJsonBody(raw.response, contract, bodyShape, view, decodeFindings);
+    decodeJsonBody(raw.response, contract, bodyShape, view, decodeFindings, bigIntFree);
   } else if (raw.responseText !== undefined && raw.status >= 400 && !PLAIN_TEXT_REJECTIONS.has(raw.status)) {
     const gateway = raw.status === 502 || raw.status === 503 || raw.status === 504;
     decodeFindings.push({
@@ -86,10 +90,11 @@ function decodeJsonBody(
   shape: BodyShape,
   view: ExchangeView,
   out: Finding[],
+  bigIntFree: boolean,
 ): void {
   if (view.status >= 200 && view.status < 300) {
-    const r = contract.response(value, shape);
-    out.push(...r.findings);
+    const r = contract.response(value, shape, bigIntFree);
+    for (const f of r.findings) out.push(f);
     if (r.value) view.response = r.value as GenerateResponse;
     return;
   }
@@ -97,8 +102,8 @@ function decodeJsonBody(
     out.push(...contract.modelLoading(value).findings);
     return;
   }
-  const r = contract.errorBody(value);
-  out.push(...r.findings);
+  const r = contract.errorBody(value, bigIntFree);
+  for (const f of r.findings) out.push(f);
   if (r.value) view.error = r.value;
 }
 
@@ -110,12 +115,14 @@ function decodeStream(
   out: Finding[],
 ): void {
   const decoded = decodeSse(text, options.sse ?? {});
-  out.push(...decoded.findings);
+  for (const f of decoded.findings) out.push(f);
   const events: StreamEvent[] = [];
   let streamError: ErrorBody | undefined;
   let allValid = true;
-  decoded.events.forEach((e, i) => {
-    if (e.data === '[DONE]') return; // the decoder judges its position
+  const sseEvents = decoded.events;
+  for (let i = 0; i < sseEvents.length; i++) {
+    const data = (sseEvents[i] as { data: string }).data;
+    if (data === '[DONE]') continue; // the decoder judges its position
     if (streamError) {
       out.push({
         check: 'stream-event-schema',
@@ -126,27 +133,27 @@ function decodeStream(
         event: i,
       });
       allValid = false;
-      return;
+      continue;
     }
-    const parsed = parseJson(e.data);
+    const parsed = parseJson(data);
     if (!parsed.ok) {
       out.push({
         check: 'stream-event-schema',
         severity: 'violation',
         kind: 'data-not-json',
         title: 'event data is not JSON',
-        message: `event ${i}: data is not JSON (${parsed.error}): ${excerpt(e.data)}`,
+        message: `event ${i}: data is not JSON (${parsed.error}): ${excerpt(data)}`,
         event: i,
       });
       allValid = false;
-      return;
+      continue;
     }
-    const r = contract.streamEvent(parsed.value, i);
-    out.push(...r.findings);
+    const r = contract.streamEvent(parsed.value, i, !parsed.hasBigInt);
+    for (const f of r.findings) out.push(f);
     if (r.error) streamError = r.error;
     else if (r.value) events.push(r.value);
     else allValid = false;
-  });
+  }
   if (allValid) view.events = events;
   if (streamError) view.streamError = streamError;
 }

@@ -10,7 +10,7 @@
  */
 import { API_NAMES } from '../apis/index.js';
 import { ROUTES, type ApiName, type RecordedExchange, type RouteName } from '../core/exchange.js';
-import { isJsonObject, parseJson, stringifyJson, type ExactJson } from '../core/json.js';
+import { isJsonObject, noteBigIntFree, parseJson, stringifyJson, type ExactJson } from '../core/json.js';
 
 export type ParseLineResult = { ok: true; exchange: RecordedExchange } | { ok: false; error: string };
 
@@ -61,6 +61,7 @@ export function parseExchangeLine(line: string): ParseLineResult {
     if (typeof body === 'string' && status >= 400) exchange.responseText = body;
     else if (body !== null || status < 400) exchange.response = body;
   }
+  if (!parsed.hasBigInt) noteBigIntFree(exchange); // its validators need not look for bigints
   return { ok: true, exchange };
 }
 

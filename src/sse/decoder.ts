@@ -9,7 +9,8 @@
  * each chunk), holds the bytes of the unfinished event, and feeds eventsource-parser one whole
  * event at a time. So the parser's own buffer never grows past one event, an event too large
  * is caught while it arrives (a 10 MB line with no newline stops at `maxEventBytes`), and each
- * parser report belongs to a known event and byte offset.
+ * parser report belongs to a known event and byte offset. The commonest event, one `data:` line
+ * ended by LF LF, is delivered without the parser, as the parser would deliver it.
  *
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation
  */
@@ -151,8 +152,8 @@ const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
 const DEFAULT_MAX_EVENTS = 100_000;
 const LF = 10;
 const CR = 13;
+const SPACE = 32;
 const BOM = 0xfeff;
-const NON_ASCII = /[^\x00-\x7f]/;
 // Only run on events that dispatched nothing, to tell a named event without data from a keep-alive.
 const EVENT_FIELD = /(?:^|[\r\n])event: ?([^\r\n]*)/;
 
@@ -165,8 +166,9 @@ const EVENT_FIELD = /(?:^|[\r\n])event: ?([^\r\n]*)/;
  * - bytes input: a chunk's decoded text has `fed − held back` bytes, where the UTF-8 decoder
  *   holds back at most one unfinished character (read off the chunk's last 3 bytes). The chunk is
  *   ASCII exactly when that equals its UTF-16 length.
- * - string input: one regex test for non-ASCII; only a non-ASCII string is counted with a
- *   char-code loop.
+ * - string input: counted (a char-code loop) only when needed: when the next chunk comes, an
+ *   offset is quoted or the stats are read, or an event's size is not decided by the bound
+ *   below (taken as for non-ASCII text); a stream decoded from one string is never counted.
  * - An event inside a non-ASCII chunk is checked against `maxEventBytes` through the bound
  *   UTF-16 length ≤ UTF-8 bytes ≤ 3 × UTF-16 length, and counted exactly only when the bound
  *   cannot decide; the unfinished event at a chunk's end is counted exactly (it is short, or it is
@@ -199,7 +201,10 @@ export function createSseDecoder(options: SseDecoderOptions): SseDecoder {
   let carry: Uint8Array | undefined; // the bytes the UTF-8 decoder holds back (≤ 3)
 
   // Scanner state, carried across chunks.
-  let offset = 0; // bytes of text decoded so far, including the current chunk
+  let offset = 0; // bytes of text decoded so far, including the current chunk (see `uncounted`)
+  // A string chunk whose UTF-8 length is not in `offset` yet: counted only when an offset or the
+  // stats are read, or the next chunk comes (most streams are decoded from one string).
+  let uncounted: string | undefined;
   let atLineStart = true;
   // The last chunk ended with a CR: 1 = it ended a field line, 2 = it was the blank line ending an
   // event. Either way an LF opening the next chunk belongs to that CR.
@@ -211,11 +216,13 @@ export function createSseDecoder(options: SseDecoderOptions): SseDecoder {
   // The chunk being scanned, to compute byte offsets only when a finding needs one.
   let curText = '';
   let curBase = 0;
-  let curAscii = true;
+  let curAscii = true; // false also when not known (a string chunk not counted)
   // Where the event being parsed starts in `curText`; -1: at `pendingOffset`.
   let blockAt = -1;
   let blockHadData = false;
   let flushing = false;
+  // The chunk being scanned has no CR (blank lines are LF LF): see endBlock's fast path.
+  let lfOnly = false;
 
   let events = 0;
   let blocks = 0;
@@ -226,7 +233,7 @@ export function createSseDecoder(options: SseDecoderOptions): SseDecoder {
   const reported = new Set<StreamFramingKind>();
 
   const parser = createParser({
-    onEvent: handleEvent,
+    onEvent: (message: EventSourceMessage) => handleEvent(message.data, message.event, message.id),
     onComment: () => {
       comments++;
     },
@@ -236,6 +243,12 @@ export function createSseDecoder(options: SseDecoderOptions): SseDecoder {
   // EF BB BF, i.e. it strips "ï»¿" from text. Spend its first-chunk check on nothing; the
   // scanner strips a real U+FEFF instead.
   parser.feed('');
+
+  function settle(): void {
+    if (uncounted === undefined) return;
+    offset += utf8Length(uncounted, 0, uncounted.length);
+    uncounted = undefined;
+  }
 
   function offsetAt(pos: number): number {
     return curBase + (curAscii ? pos : utf8Length(curText, 0, pos));
@@ -264,11 +277,10 @@ export function createSseDecoder(options: SseDecoderOptions): SseDecoder {
     carry = undefined;
   }
 
-  function handleEvent(message: EventSourceMessage): void {
+  function handleEvent(data: string, eventName: string | undefined, id: string | undefined): void {
     blockHadData = true;
     if (stopped) return;
     const index = events;
-    const { data } = message;
     if (flushing) {
       report(
         'unterminated-event',
@@ -297,8 +309,8 @@ export function createSseDecoder(options: SseDecoderOptions): SseDecoder {
       report('empty-data', `Data event ${index} (byte ${blockStart()}) has empty data; clients skip it`, index);
     } else if (data === '[DONE]') done = true;
     const event: SseEvent = { data };
-    if (message.event !== undefined) event.event = message.event;
-    if (message.id !== undefined) event.id = message.id;
+    if (eventName !== undefined) event.event = eventName;
+    if (id !== undefined) event.id = id;
     events = index + 1;
     onEvent(event, index);
   }
@@ -336,7 +348,7 @@ export function createSseDecoder(options: SseDecoderOptions): SseDecoder {
    * its blank line begins; the blank line ends at `end`. `loneCr`: that blank line is a bare CR,
    * which the parser would hold back as a possible CRLF, so it gets the LF it implies.
    */
-  function endBlock(text: string, start: number, bodyEnd: number, end: number, loneCr: boolean): void {
+  function endBlock(text: string, start: number, bodyEnd: number, end: number, loneCr: boolean, oneLine?: boolean): void {
     const hasPieces = pieces.length > 0;
     const units = bodyEnd - start;
     let size = pendingBytes + units;
@@ -348,6 +360,17 @@ export function createSseDecoder(options: SseDecoderOptions): SseDecoder {
       return;
     }
     if (!hasPieces && units === 0) return; // an extra blank line: nothing to parse
+    if (!hasPieces && lfOnly && (oneLine === undefined ? isSingleDataLine(text, start, bodyEnd) : oneLine && isDataLine(text, start))) {
+      // The common event, one `data:` line and an LF blank line, with the parser's own result:
+      // the parser is between events (each block ends with its blank line), so it would
+      // dispatch exactly this message (its fast path for the same case).
+      blockAt = start;
+      blockHadData = false;
+      const valueStart = text.charCodeAt(start + 5) === SPACE ? start + 6 : start + 5;
+      handleEvent(text.slice(valueStart, bodyEnd - 1), undefined, undefined);
+      blocks++;
+      return;
+    }
     let block = text.slice(start, end);
     if (hasPieces) {
       pieces.push(block);
@@ -375,6 +398,7 @@ export function createSseDecoder(options: SseDecoderOptions): SseDecoder {
   function scanText(input: string, knownBytes?: number): void {
     let text = input;
     let bytes = knownBytes;
+    settle();
     if (!started) {
       if (text.length === 0) return;
       started = true;
@@ -386,25 +410,43 @@ export function createSseDecoder(options: SseDecoderOptions): SseDecoder {
     }
     const len = text.length;
     if (len === 0) return;
-    const ascii = bytes === undefined ? !NON_ASCII.test(text) : bytes === len;
-    if (bytes === undefined) bytes = ascii ? len : utf8Length(text, 0, len);
     curText = text;
     curBase = offset;
-    curAscii = ascii;
-    offset += bytes;
+    if (bytes === undefined) {
+      // Counted when needed: where the bound UTF-16 ≤ UTF-8 ≤ 3 × UTF-16 cannot decide, and at
+      // an unfinished event at the end.
+      curAscii = false;
+      uncounted = text;
+    } else {
+      curAscii = bytes === len;
+      offset += bytes;
+    }
     let start = 0; // where the current event begins in `text` (after `pieces`)
 
     if (pendingCr === 0 && text.indexOf('\r') === -1) {
       // Hot path, LF only: a blank line is an LF at the start of a line.
+      lfOnly = true;
       let blank = atLineStart && text.charCodeAt(0) === LF ? 0 : nextBlankLf(text, 0);
+      let oneLine: boolean | undefined; // the event is one line (known after the first)
       while (blank !== -1) {
-        endBlock(text, start, blank, blank + 1, false);
+        endBlock(text, start, blank, blank + 1, false, oneLine);
         if (stopped) return;
         start = blank + 1;
-        blank = nextBlankLf(text, blank);
+        // The next LF LF from `blank` (as nextBlankLf(text, blank)), found from the event's first
+        // LF, which also tells whether the event is a single line.
+        const lf = text.indexOf('\n', start);
+        oneLine = false;
+        if (lf === -1) blank = -1;
+        else if (lf === start) blank = start;
+        else if (text.charCodeAt(lf + 1) === LF) {
+          blank = lf + 1;
+          oneLine = true;
+        } else blank = nextBlankLf(text, lf + 1);
       }
+      lfOnly = false;
       atLineStart = text.charCodeAt(len - 1) === LF;
     } else {
+      lfOnly = false;
       let pos = 0;
       if (pendingCr !== 0 && text.charCodeAt(0) === LF) {
         pos = 1;
@@ -441,7 +483,15 @@ export function createSseDecoder(options: SseDecoderOptions): SseDecoder {
     }
 
     if (start < len) {
-      const tailBytes = start === 0 ? bytes : ascii ? len - start : utf8Length(text, start, len);
+      if (bytes === undefined) {
+        bytes = utf8Length(text, 0, len);
+        curAscii = bytes === len;
+        if (uncounted !== undefined) {
+          offset += bytes;
+          uncounted = undefined;
+        }
+      }
+      const tailBytes = start === 0 ? bytes : curAscii ? len - start : utf8Length(text, start, len);
       if (pieces.length === 0) pendingOffset = curBase + bytes - tailBytes;
       if (pendingBytes + tailBytes > maxEventBytes) {
         tooLarge(pendingOffset);
@@ -460,6 +510,7 @@ export function createSseDecoder(options: SseDecoderOptions): SseDecoder {
     // Deliver what precedes the bad byte, as a client reading the stream would have.
     if (at > 0) scanText(decodeUtf8(bytes.subarray(0, at)), at);
     if (stopped) return;
+    settle();
     report(
       'invalid-utf8',
       `Invalid UTF-8 at byte ${at >= 0 ? offset : `${offset}–${offset + bytes.length}`}; decoding stopped`,
@@ -487,6 +538,7 @@ export function createSseDecoder(options: SseDecoderOptions): SseDecoder {
 
   function flushUtf8(): boolean {
     if (carry === undefined) return true;
+    settle();
     report(
       'invalid-utf8',
       `The stream ends inside a multi-byte UTF-8 character at byte ${offset}; decoding stopped`,
@@ -529,6 +581,7 @@ export function createSseDecoder(options: SseDecoderOptions): SseDecoder {
       return stopped;
     },
     get stats(): SseDecoderStats {
+      settle();
       return {
         bytes: offset,
         events,
@@ -569,6 +622,25 @@ export function decodeSse(text: string | Uint8Array, options: SseDecoderLimits =
   decoder.feed(text);
   decoder.end();
   return { events, findings };
+}
+
+/**
+ * True when `text[start, bodyEnd)` (an event of LF-only text, its blank line at `bodyEnd`) is one
+ * line that starts `data:`: its only LF is the one at `bodyEnd - 1`.
+ */
+function isSingleDataLine(text: string, start: number, bodyEnd: number): boolean {
+  return isDataLine(text, start) && text.indexOf('\n', start + 5) === bodyEnd - 1;
+}
+
+/** True when the line at `start` begins `data:`. */
+function isDataLine(text: string, start: number): boolean {
+  return (
+    text.charCodeAt(start) === 0x64 /* d */ &&
+    text.charCodeAt(start + 1) === 0x61 /* a */ &&
+    text.charCodeAt(start + 2) === 0x74 /* t */ &&
+    text.charCodeAt(start + 3) === 0x61 /* a */ &&
+    text.charCodeAt(start + 4) === 0x3a /* : */
+  );
 }
 
 function nextBlankLf(text: string, from: number): number {

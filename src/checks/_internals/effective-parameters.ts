@@ -49,7 +49,9 @@ function routeDefaultReturnFullText(route: RouteName): ReturnFullText {
 }
 
 /** Computed once per request and route: a dozen checks ask for them on every exchange. */
-const memo = new WeakMap<GenerateRequest, { route: RouteName; parameters: Readonly<EffectiveParameters> }>();
+let lastRequest: GenerateRequest | undefined;
+let lastRoute: RouteName | undefined;
+let lastParameters: Readonly<EffectiveParameters> | undefined;
 
 /**
  * The effective parameters of a validated request; `undefined` when the request is unknown.
@@ -58,10 +60,13 @@ const memo = new WeakMap<GenerateRequest, { route: RouteName; parameters: Readon
 export function effectiveParameters(view: Pick<ExchangeView, 'request' | 'route'>): Readonly<EffectiveParameters> | undefined {
   const request: GenerateRequest | undefined = view.request;
   if (request === undefined || typeof request.inputs !== 'string') return undefined;
-  const known = memo.get(request);
-  if (known !== undefined && known.route === view.route) return known.parameters;
+  // The checks of one exchange ask in a row: one entry answers them (a WeakMap costs more to fill
+  // than the computation it would save elsewhere).
+  if (request === lastRequest && view.route === lastRoute) return lastParameters as Readonly<EffectiveParameters>;
   const parameters = computeEffectiveParameters(request, view.route);
-  memo.set(request, { route: view.route, parameters });
+  lastRequest = request;
+  lastRoute = view.route;
+  lastParameters = parameters;
   return parameters;
 }
 

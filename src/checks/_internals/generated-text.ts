@@ -61,6 +61,8 @@ export function compareGeneratedText(
   tokens: readonly { text: string; special: boolean }[],
   prefix: PromptPrefix,
 ): TextComparison {
+  // The common case, decided without building the token text (the same answer as below).
+  if (spelledExactly(text, tokens, prefix)) return EXACT;
   const tokenText = concatNonSpecialText(tokens);
   const parts = generatedParts(text, prefix);
   if (parts.includes(tokenText)) return { match: 'exact' };
@@ -77,6 +79,42 @@ export function compareGeneratedText(
   );
   if (partial !== undefined) return { match: 'incomplete-character', seen: partial };
   return { match: 'different', seen: parts[0] ?? text };
+}
+
+const EXACT: TextComparison = Object.freeze({ match: 'exact' });
+
+/**
+ * Whether `text` from `start` to its end is the concatenation of the non-special token texts
+ * (`text.slice(start) === concatNonSpecialText(tokens)`), read in place.
+ */
+function spells(text: string, start: number, tokens: readonly { text: string; special: boolean }[]): boolean {
+  let pos = start;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i] as { text: string; special: boolean };
+    if (token.special) continue;
+    const piece = token.text;
+    if (!text.startsWith(piece, pos)) return false;
+    pos += piece.length;
+  }
+  return pos === text.length;
+}
+
+/** compareGeneratedText's `exact` outcome: some generated part is the token text (or, unknown, ends it). */
+function spelledExactly(text: string, tokens: readonly { text: string; special: boolean }[], prefix: PromptPrefix): boolean {
+  switch (prefix.mode) {
+    case 'none':
+      return spells(text, 0, tokens);
+    case 'unknown': {
+      if (spells(text, 0, tokens)) return true;
+      let length = 0;
+      for (const token of tokens) if (!token.special) length += token.text.length;
+      return length <= text.length && spells(text, text.length - length, tokens);
+    }
+    case 'required':
+      return spells(text, text.startsWith(prefix.inputs) ? prefix.inputs.length : 0, tokens);
+    case 'optional':
+      return (text.startsWith(prefix.inputs) && spells(text, prefix.inputs.length, tokens)) || spells(text, 0, tokens);
+  }
 }
 
 const EXCERPT = 60;

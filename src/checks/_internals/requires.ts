@@ -19,6 +19,12 @@ export interface ExchangeHandlers {
   stream?: (events: readonly StreamEvent[]) => CheckResult;
 }
 
+/**
+ * What {@link onExchange} answers a stream rule on an exchange that is not a stream: for the
+ * stream-only checks to return before they build their handlers (shared: never change it).
+ */
+export const NOT_A_STREAM: Skip = Object.freeze({ skip: 'a stream rule; this exchange is not a stream' });
+
 /** Calls the handler for the exchange's kind, or skips with the reason. */
 export function onExchange(view: ExchangeView, handlers: ExchangeHandlers): CheckResult {
   if (view.streamed) {
@@ -26,7 +32,7 @@ export function onExchange(view: ExchangeView, handlers: ExchangeHandlers): Chec
     if (view.events === undefined) return { skip: noBody(view, 'no schema-valid stream events') };
     return handlers.stream(view.events);
   }
-  if (handlers.response === undefined) return { skip: 'a stream rule; this exchange is not a stream' };
+  if (handlers.response === undefined) return { skip: NOT_A_STREAM.skip };
   if (view.response === undefined) return { skip: noBody(view, 'no schema-valid response body') };
   return handlers.response(view.response);
 }

@@ -19,10 +19,28 @@ export interface Sequence {
   detailsPointer: string;
 }
 
-/** Every sequence of the response that has details; empty when the response has none. */
-export function sequencesOf(response: GenerateResponse): Sequence[] {
+const NONE: readonly Sequence[] = Object.freeze([]);
+
+// The last response asked about and its sequences: the checks run one exchange at a time, and
+// most of them ask, so a one-entry cache answers nearly every call (cheaper than a WeakMap).
+let lastResponse: GenerateResponse | undefined;
+let lastSequences: readonly Sequence[] = NONE;
+
+/**
+ * Every sequence of the response that has details; empty when the response has none. Shared
+ * between the checks of an exchange: read it, never change it.
+ */
+export function sequencesOf(response: GenerateResponse): readonly Sequence[] {
   const details = response.details;
-  if (details === undefined || details === null) return [];
+  if (details === undefined || details === null) return NONE;
+  if (response === lastResponse) return lastSequences;
+  const sequences = buildSequences(response, details);
+  lastResponse = response;
+  lastSequences = sequences;
+  return sequences;
+}
+
+function buildSequences(response: GenerateResponse, details: NonNullable<GenerateResponse['details']>): readonly Sequence[] {
   const sequences: Sequence[] = [
     {
       label: 'the response',
