@@ -152,17 +152,19 @@ export function nativeStreamEventBound(body: ExactJson | undefined): { max: numb
   return { max: 2 * tokens + 16, because: `max_new_tokens ${tokens}` };
 }
 
-/** Bytes allowed a generated token at each place it shows (its text, its entry, each top token): with room. */
+/** Bytes allowed a generated token at each place it shows (the text, its entry, a stream event's wrapping): with room. */
 export const TOKEN_BYTES = 1024;
 
 /**
  * The most bytes of a correct 2xx answer to a native request that sets max_new_tokens (N): per
- * sequence (best_of of them), each token shows in the text, in `tokens` and in each of its
- * `top_tokens` (top_n_tokens), at most {@link TOKEN_BYTES} each; allowed for N + 16 tokens with
- * one more place (a stream's event wrapping), the prompt as `prefill` (a token an input byte,
- * 512 bytes each) and as the full text (6 bytes a UTF-16 unit, escaped); plus 64 KiB. A
- * correct answer stays far under it (max_new_tokens 16: a few KiB against about 180 KiB). No
- * bound without max_new_tokens or a string `inputs`.
+ * sequence (best_of of them), each token shows in the text and in `tokens`, at most
+ * {@link TOKEN_BYTES} each; allowed for N + 16 tokens with one more place (a stream's event
+ * wrapping), the prompt as `prefill` (a token an input byte, 512 bytes each) and as the full
+ * text (6 bytes a UTF-16 unit, escaped); plus 64 KiB. A correct answer stays far under it
+ * (max_new_tokens 16: a few KiB against about 180 KiB). No bound without max_new_tokens or a
+ * string `inputs`, and none with `top_n_tokens`: TGI lists every token tied with the n-th
+ * (`batch_top_tokens`), so a flat distribution (a repetition_penalty near 0, say) lists the
+ * whole vocabulary at each step, as the reference server does.
  */
 export function nativeBodyByteBound(body: ExactJson | undefined): { max: number; because: string } | undefined {
   if (body === null || body === undefined || typeof body !== 'object' || Array.isArray(body)) return undefined;
@@ -177,10 +179,10 @@ export function nativeBodyByteBound(body: ExactJson | undefined): { max: number;
   const tokens = int(params['max_new_tokens'], -1);
   const top = int(params['top_n_tokens'], 0);
   const bestOf = int(params['best_of'], 1);
-  if (tokens === undefined || tokens < 0 || top === undefined || bestOf === undefined) return undefined;
-  const sequence = (tokens + 16) * (top + 3) * TOKEN_BYTES + (3 * inputs.length + 16) * 512 + 6 * inputs.length;
+  if (tokens === undefined || tokens < 0 || top !== 0 || bestOf === undefined) return undefined;
+  const sequence = (tokens + 16) * 3 * TOKEN_BYTES + (3 * inputs.length + 16) * 512 + 6 * inputs.length;
   const max = 64 * 1024 + Math.max(1, bestOf) * sequence;
-  const words = [`max_new_tokens ${tokens}`, ...(top > 0 ? [`top_n_tokens ${top}`] : []), ...(bestOf > 1 ? [`best_of ${bestOf}`] : []), `inputs of ${inputs.length} characters`];
+  const words = [`max_new_tokens ${tokens}`, ...(bestOf > 1 ? [`best_of ${bestOf}`] : []), `inputs of ${inputs.length} characters`];
   return { max, because: words.join(', ') };
 }
 

@@ -150,16 +150,18 @@ export function openaiStreamEventBound(body: ExactJson | undefined): { max: numb
   return { max: 2 * n * (tokens + 2) + 16, because: `${key} ${tokens}${n > 1 ? ` and n ${n}` : ''}` };
 }
 
-/** Bytes allowed a generated token at each place it shows (its text, its logprobs entry with `bytes`, each top logprob, a chunk's wrapping). */
+/** Bytes allowed a generated token at each place it shows (its text, its logprobs entry with `bytes`, a chunk's wrapping). */
 export const OPENAI_TOKEN_BYTES = 2048;
 
 /**
  * The most bytes of a correct 2xx answer to an OpenAI-compatible request that sets max_tokens
  * (or max_completion_tokens): per choice (`n`, times the prompts of a completions request), each
- * token shows in the text, in its logprobs entry and in each of its `top_logprobs`, at most
- * {@link OPENAI_TOKEN_BYTES} each, allowed for max_tokens + 16 tokens with one more place (a
- * stream chunk's wrapping); plus 64 KiB (usage, ids, the model's name). No bound without a
- * token limit, or with `echo` (the prompt comes back, with its logprobs).
+ * token shows in the text and in its logprobs entry, at most {@link OPENAI_TOKEN_BYTES} each,
+ * allowed for max_tokens + 16 tokens with one more place (a stream chunk's wrapping); plus
+ * 64 KiB (usage, ids, the model's name). No bound without a token limit, with `echo` (the prompt
+ * comes back, with its logprobs), or with top logprobs (`top_logprobs`, a completions request's
+ * `logprobs` count): TGI fills them from its top tokens, which list every token tied with the
+ * n-th, up to the whole vocabulary.
  */
 export function openaiBodyByteBound(body: ExactJson | undefined): { max: number; because: string } | undefined {
   if (!isJsonObject(body) || (body['echo'] !== undefined && body['echo'] !== null && body['echo'] !== false)) return undefined;
@@ -175,10 +177,10 @@ export function openaiBodyByteBound(body: ExactJson | undefined): { max: number;
   const top = int(typeof body['logprobs'] === 'number' || typeof body['logprobs'] === 'bigint' ? body['logprobs'] : body['top_logprobs'], 0);
   const prompt = body['prompt'];
   const prompts = Array.isArray(prompt) && prompt.length > 0 && prompt.every((p) => typeof p === 'string' || Array.isArray(p)) ? prompt.length : 1;
-  if (tokens === undefined || tokens < 0 || n === undefined || top === undefined) return undefined;
+  if (tokens === undefined || tokens < 0 || n === undefined || top !== 0) return undefined;
   const choices = Math.max(1, n) * prompts;
-  const max = 64 * 1024 + choices * (tokens + 16) * (top + 3) * OPENAI_TOKEN_BYTES;
-  const words = [`${key} ${tokens}`, ...(n > 1 ? [`n ${n}`] : []), ...(prompts > 1 ? [`${prompts} prompts`] : []), ...(top > 0 ? [`${top} top logprobs`] : [])];
+  const max = 64 * 1024 + choices * (tokens + 16) * 3 * OPENAI_TOKEN_BYTES;
+  const words = [`${key} ${tokens}`, ...(n > 1 ? [`n ${n}`] : []), ...(prompts > 1 ? [`${prompts} prompts`] : [])];
   return { max, because: words.join(', ') };
 }
 

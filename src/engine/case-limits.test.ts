@@ -33,37 +33,40 @@ describe('stream event bounds of a request', () => {
 });
 
 describe('body byte bounds of a request', () => {
-  it('native: (max_new_tokens + 16) tokens, each a kilobyte in the text, its entry, each top token and one more place, per sequence; the prompt; 64 KiB', () => {
+  it('native: (max_new_tokens + 16) tokens, each a kilobyte in the text, its entry and one more place, per sequence; the prompt; 64 KiB', () => {
     const base = 64 * 1024;
     expect(nativeBodyByteBound({ inputs: 'Hi', parameters: { max_new_tokens: 16 } })).toEqual({
       max: base + 32 * 3 * 1024 + (6 + 16) * 512 + 12,
       because: 'max_new_tokens 16, inputs of 2 characters',
     });
-    const rich = nativeBodyByteBound({ inputs: 'Hi', parameters: { max_new_tokens: 16, top_n_tokens: 2, best_of: 2 } });
-    expect(rich).toEqual({ max: base + 2 * (32 * 5 * 1024 + (6 + 16) * 512 + 12), because: 'max_new_tokens 16, top_n_tokens 2, best_of 2, inputs of 2 characters' });
+    expect(nativeBodyByteBound({ inputs: 'Hi', parameters: { max_new_tokens: 16, best_of: 2 } })).toEqual({
+      max: base + 2 * (32 * 3 * 1024 + (6 + 16) * 512 + 12),
+      because: 'max_new_tokens 16, best_of 2, inputs of 2 characters',
+    });
     expect(nativeBodyByteBound({ inputs: 'Hi', parameters: {} })).toBeUndefined();
     expect(nativeBodyByteBound({ inputs: 'Hi' })).toBeUndefined();
     expect(nativeBodyByteBound({ inputs: ['Hi'], parameters: { max_new_tokens: 4 } })).toBeUndefined();
-    expect(nativeBodyByteBound({ inputs: 'Hi', parameters: { max_new_tokens: 4, top_n_tokens: -1 } })).toBeUndefined();
+    expect(nativeBodyByteBound({ inputs: 'Hi', parameters: { max_new_tokens: 4, best_of: -1 } })).toBeUndefined();
     expect(nativeBodyByteBound({ inputs: 'Hi', parameters: { max_new_tokens: 4, best_of: null, top_n_tokens: null } })?.max).toBe(base + 20 * 3 * 1024 + 22 * 512 + 12);
+    // Top tokens list every token tied with the n-th: up to the vocabulary, no bound.
+    expect(nativeBodyByteBound({ inputs: 'Hi', parameters: { max_new_tokens: 4, top_n_tokens: 2 } })).toBeUndefined();
   });
 
-  it('openai: (max_tokens + 16) tokens, 2 KiB at each place, per choice and prompt; none without a token limit or with echo', () => {
+  it('openai: (max_tokens + 16) tokens, 2 KiB at each place, per choice and prompt; none without a token limit, with echo or top logprobs', () => {
     const base = 64 * 1024;
     expect(openaiBodyByteBound({ messages: [], max_tokens: 16 })).toEqual({ max: base + 32 * 3 * 2048, because: 'max_tokens 16' });
-    expect(openaiBodyByteBound({ messages: [], max_completion_tokens: 8, n: 2, logprobs: true, top_logprobs: 3 })).toEqual({
-      max: base + 2 * 24 * 6 * 2048,
-      because: 'max_completion_tokens 8, n 2, 3 top logprobs',
-    });
-    expect(openaiBodyByteBound({ prompt: ['a', 'b', 'c'], max_tokens: 4, logprobs: 2 })).toEqual({ max: base + 3 * 20 * 5 * 2048, because: 'max_tokens 4, 3 prompts, 2 top logprobs' });
+    expect(openaiBodyByteBound({ messages: [], max_completion_tokens: 8, n: 2, logprobs: true })).toEqual({ max: base + 2 * 24 * 3 * 2048, because: 'max_completion_tokens 8, n 2' });
+    expect(openaiBodyByteBound({ prompt: ['a', 'b', 'c'], max_tokens: 4 })).toEqual({ max: base + 3 * 20 * 3 * 2048, because: 'max_tokens 4, 3 prompts' });
     expect(openaiBodyByteBound({ prompt: [1, 2, 3], max_tokens: 4 })?.max).toBe(base + 20 * 3 * 2048);
     expect(openaiBodyByteBound({ prompt: 'a', max_tokens: 4, echo: true })).toBeUndefined();
+    expect(openaiBodyByteBound({ prompt: 'a', max_tokens: 4, logprobs: 2 })).toBeUndefined();
+    expect(openaiBodyByteBound({ messages: [], max_tokens: 4, logprobs: true, top_logprobs: 3 })).toBeUndefined();
     expect(openaiBodyByteBound({ messages: [] })).toBeUndefined();
     expect(openaiBodyByteBound({ messages: [], max_tokens: 'x' })).toBeUndefined();
   });
 
-  it('a correct answer stays far under it: the reference server at max_new_tokens 64, top_n_tokens 5, best_of 2, details', () => {
-    // A generous answer: 64 tokens of 40 characters, 5 top tokens each, two sequences, prefill.
+  it('a correct answer stays far under it: max_new_tokens 64, best_of 2, details, prefill', () => {
+    // A generous answer: 64 tokens of 40 characters, two sequences, prefill.
     const token = { id: 123456, text: 'x'.repeat(40), logprob: -1.2345678, special: false };
     const sequence = {
       generated_text: 'x'.repeat(64 * 40),
@@ -72,10 +75,9 @@ describe('body byte bounds of a request', () => {
       seed: 1,
       prefill: Array.from({ length: 10 }, () => token),
       tokens: Array.from({ length: 64 }, () => token),
-      top_tokens: Array.from({ length: 64 }, () => Array.from({ length: 5 }, () => token)),
     };
     const answer = JSON.stringify({ generated_text: sequence.generated_text, details: { ...sequence, best_of_sequences: [sequence] } });
-    const bound = nativeBodyByteBound({ inputs: 'x'.repeat(40), parameters: { max_new_tokens: 64, top_n_tokens: 5, best_of: 2, details: true } });
+    const bound = nativeBodyByteBound({ inputs: 'x'.repeat(40), parameters: { max_new_tokens: 64, best_of: 2, details: true, decoder_input_details: true } });
     expect(answer.length * 10).toBeLessThan(bound?.max ?? 0);
   });
 });
