@@ -1,3 +1,6 @@
+import { test } from '@fast-check/vitest';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { GenerateParameters, GrammarType } from '../core/api.js';
 import type { ExchangeView, RouteName } from '../core/exchange.js';
@@ -79,5 +82,68 @@ describe('grammar-adherence', () => {
     const d = view.response?.details;
     if (d) d.best_of_sequences = [{ generated_text: 'a1', finish_reason: 'eos_token', generated_tokens: 3, seed: 1, prefill: [], tokens: [tok('a'), tok('1'), eos()] }];
     expect(grammarAdherence.run(view)).toMatchObject([{ kind: 'regex-not-matched', pointer: '/details/best_of_sequences/0/generated_text' }]);
+  });
+
+  // Small schemas are judged by an interpreter, compiled with ajv only when an output fails them:
+  // the verdict and the message must be ajv's, whatever the schema and the output.
+  const names = fc.constantFrom('a', 'b', 'name', 'constructor', '__proto__', 'toString');
+  const scalar = fc.oneof(fc.constantFrom(null, true, false, 0, -1, 2.5, 9, 10, '', 'red', 'a😀b', 'abcdefghijk'), fc.integer({ min: -20, max: 20 }));
+  // Up to three keywords, mostly the interpreter's, rarely one it leaves to ajv or a value the meta-schema refuses.
+  const keyword = (tie: (key: string) => fc.Arbitrary<unknown>): fc.Arbitrary<[string, unknown]> =>
+    fc.oneof(
+      fc.tuple(fc.constant('type'), fc.constantFrom('null', 'boolean', 'object', 'array', 'number', 'integer', 'string')),
+      fc.tuple(fc.constant('type'), fc.uniqueArray(fc.constantFrom('null', 'integer', 'string', 'object'), { minLength: 1, maxLength: 2 })),
+      fc.tuple(fc.constant('properties'), fc.dictionary(names, tie('schema'), { maxKeys: 3 })),
+      fc.tuple(fc.constant('required'), fc.uniqueArray(names, { maxLength: 2 })),
+      fc.tuple(fc.constantFrom('additionalProperties', 'items'), tie('schema')),
+      fc.tuple(fc.constant('enum'), fc.array(scalar, { minLength: 1, maxLength: 3 })),
+      fc.tuple(fc.constant('const'), scalar),
+      fc.tuple(fc.constantFrom('minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum'), fc.constantFrom(-1, 0, 2.5, 9, 10)),
+      fc.tuple(fc.constantFrom('minLength', 'maxLength', 'minItems', 'maxItems'), fc.integer({ min: 0, max: 4 })),
+      fc.tuple(fc.constantFrom('format', 'title'), fc.constantFrom('email', 'date-time')),
+      fc.tuple(
+        fc.constantFrom('nullable', 'multipleOf', 'pattern', 'type', 'maxLength', 'minItems', 'required', 'examples', 'deprecated', 'enum', 'const', 'items'),
+        fc.constantFrom(true, 0.1, 2.5, '^a', '[', 'nope', -1, [], ['a', 'a'], [{ a: 1 }], { a: 1 }),
+      ),
+    );
+  const simpleSchema: fc.Arbitrary<unknown> = fc.letrec<{ schema: unknown }>((tie) => ({
+    schema: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      fc.boolean(),
+      fc.array(keyword(tie), { maxLength: 3 }).map((entries) => Object.fromEntries(entries)),
+    ),
+  })).schema;
+  const instance = fc.letrec<{ value: unknown }>((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      scalar,
+      fc.array(tie('value'), { maxLength: 3 }),
+      // Not toString: ajv's deep equality calls it (an own toString that is not a function throws there).
+      fc.dictionary(fc.constantFrom('a', 'b', 'name', 'constructor', '__proto__'), tie('value'), { maxKeys: 3 }),
+    ),
+  })).value;
+  const reference = new Ajv2020({ strict: false, validateFormats: false, allErrors: false, logger: false });
+
+  test.prop([simpleSchema, instance], { numRuns: 400 })('judges as ajv does', (schema, value) => {
+    const text = JSON.stringify(value);
+    fc.pre(typeof schema === 'object' && schema !== null && text !== undefined);
+    // A fresh copy each time: toApproximate and ajv both see plain JSON.
+    const parsedSchema = JSON.parse(JSON.stringify(schema)) as object;
+    let expected: 'skip' | string[];
+    try {
+      const validate = reference.compile(JSON.parse(JSON.stringify(schema)) as object);
+      if (validate(JSON.parse(text))) expected = [];
+      else {
+        const first = validate.errors?.[0];
+        expected = [` (${first?.instancePath || '/'} ${first?.message ?? 'is not valid'})`];
+      }
+    } catch {
+      expected = 'skip';
+    }
+    const result = grammarAdherence.run(answer({ type: 'json', value: parsedSchema }, [text]));
+    if ('skip' in result) expect(expected).toBe('skip');
+    else {
+      expect(result.map((f) => f.message.slice(f.message.lastIndexOf(' ('))), JSON.stringify({ schema, value })).toEqual(expected);
+    }
   });
 });

@@ -391,7 +391,8 @@ async function sendCases(run: Run, cases: (Case | undefined)[]): Promise<CaseRes
         run.skipped.push({ case: current.expectation.label ?? `case ${c.id}`, reason: `the server stated a limit tgc did not know (${learned.name} = ${String(learned.value)}): learned, not judged`, id: c.id });
         return;
       }
-      compact(j);
+      // Only a case with findings is kept past this point (keepCase): only it needs compacting.
+      if (j.findings.length > 0) compact(j);
       keepCase(results, j, c.id);
       run.emit({ type: 'case', done: results.count, total, violations: results.violations });
       return;
