@@ -32,7 +32,8 @@ async function runAgainst(fault: Fault | undefined): Promise<TgcReport> {
       concurrency: 8,
       rate: 0,
       maxRequests: 5000,
-      limits: { ...DEFAULT_LIMITS, timeoutMs: 4000, streamIdleMs: 1500, streamTotalMs: 8000 },
+      // Generous: every quirk runs at once in this process, server and client on one event loop.
+      limits: { ...DEFAULT_LIMITS, timeoutMs: 15_000, streamIdleMs: 5_000, streamTotalMs: 20_000 },
       serverLimits: {},
     });
   } finally {
