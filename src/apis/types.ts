@@ -108,6 +108,12 @@ export interface ApiDefinition<V extends BaseExchangeView = BaseExchangeView> {
   routes: readonly RouteName[];
   /** Loads the contract (once per process) and returns the decoder. */
   decoder(): Promise<Decoder<V>>;
+  /**
+   * Compiles the contract's validators now instead of at their first use: `tgc run` judges every
+   * kind of body, so it pays for them while it prepares, not inside its first cases (commands
+   * that judge a few exchanges leave them to first use).
+   */
+  warm?(): Promise<void>;
   /** The checks over one exchange, in the order reports list them. */
   checks: readonly CheckDefinition<V>[];
   /** The checks over several exchanges. */

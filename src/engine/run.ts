@@ -149,11 +149,14 @@ type Shrinks = Map<Judged, NonNullable<ReportFinding['shrunk']> & { sent: Sent }
 async function prepare(options: RunOptions, hooks: RunHooks, signal: AbortSignal | undefined): Promise<Run> {
   const api = apiByName(options.api);
   if (!api?.driver) throw new Error(`tgc run cannot drive the API "${options.api}"`);
+  const decode = await api.decoder();
+  // A run judges every kind of body: the contract compiles now, before the first case.
+  await api.warm?.();
   const run: Run = {
     options,
     api,
     driver: api.driver,
-    decode: await api.decoder(),
+    decode,
     checks: selectChecks(api.checks, options),
     scenarioChecks: selectChecks(api.scenarioChecks, options),
     scheduler: createScheduler({ ...options, maxRequests: requestBudget(options), ...(signal ? { signal } : {}) }),
