@@ -89,6 +89,9 @@ export async function runConformance(
   const run = await prepare(options, hooks, signal);
   try {
     await discover(run);
+    // A run judges every kind of body: the contract compiles now, before the first case (after
+    // discovery, which tells at once a target that cannot be reached).
+    await run.api.warm?.();
     const cases = takeShard(run, plan(run));
     const coverage = coverageOf(run, cases);
     const judged = await sendCases(run, cases);
@@ -150,8 +153,6 @@ async function prepare(options: RunOptions, hooks: RunHooks, signal: AbortSignal
   const api = apiByName(options.api);
   if (!api?.driver) throw new Error(`tgc run cannot drive the API "${options.api}"`);
   const decode = await api.decoder();
-  // A run judges every kind of body: the contract compiles now, before the first case.
-  await api.warm?.();
   const run: Run = {
     options,
     api,
