@@ -5,7 +5,8 @@
 import type { ErrorBody, GenerateRequest, GenerateResponse, StreamEvent } from '../core/api.js';
 import type { RouteName } from '../core/exchange.js';
 import type { Finding } from '../core/finding.js';
-import { containsBigInt, toApproximate, type ExactJson } from '../core/json.js';
+import type { ErrorObject } from 'ajv';
+import { approximateShared, type ExactJson } from '../core/json.js';
 import { ajvErrorsToFindings } from './findings.js';
 import { loadSchemas, type CompiledSchema, type CompiledSchemas } from './schemas.js';
 
@@ -159,18 +160,23 @@ function run<T>(
   prefix: string,
   nullAsOmitted: readonly string[],
   bigIntFree = false,
+  violations = true,
 ): Validated<T> {
   const findings: Finding[] = [];
   const body = dropNullsAsOmitted(input, nullAsOmitted, check, what, prefix, findings);
   // dropNullsAsOmitted only removes keys (from a copy): a bigint-free input stays bigint-free.
-  const hasBigInt = bigIntFree ? false : containsBigInt(body);
-  const approx = hasBigInt ? toApproximate(body) : body;
+  // Otherwise one walk: the body itself when it holds no bigint, else a copy of the paths to them.
+  const approx = bigIntFree ? body : (approximateShared(body) as ExactJson);
+  const hasBigInt = approx !== body;
   // `strict` only closes objects (schemas.ts closeObjects), and every oneOf of the spec is told
   // apart by `type` or an enum, so a body `strict` accepts `lenient` accepts too: a conforming
   // body without unknown keys is validated once.
   const strictOk = schema.strict(approx);
+  // Without violations wanted, a strict error that `lenient` must repeat settles it: no second run.
+  if (!strictOk && !violations && lenientMustFail(schema.strict.errors)) return { findings };
   if (!strictOk && !schema.lenient(approx)) {
-    findings.push(...ajvErrorsToFindings(schema.lenient.errors, check, 'violation', what, prefix));
+    // `violations: false`: the caller keeps only warnings, and an invalid body has none but those above.
+    if (violations) findings.push(...ajvErrorsToFindings(schema.lenient.errors, check, 'violation', what, prefix));
     return { findings };
   }
   let settled = body;
@@ -179,19 +185,59 @@ function run<T>(
     settled = r.value;
     findings.push(...r.findings);
   }
-  if (findings.some((f) => f.severity === 'violation')) return { findings };
+  if (findings.length > 0 && findings.some((f) => f.severity === 'violation')) return { findings };
   if (!strictOk) {
-    findings.push(
-      ...ajvErrorsToFindings(
-        schema.strict.errors?.filter((e) => e.keyword === 'additionalProperties'),
-        check,
-        'warning',
-        what,
-        prefix,
-      ).map((f) => ({ ...f, kind: f.kind.replace(/^additionalProperties:/, 'unknown-field:') })),
-    );
+    const unknown = schema.strict.errors?.filter((e) => e.keyword === 'additionalProperties');
+    for (const f of unknownFieldFindings(unknown, check, what, prefix)) findings.push(f);
   }
   return { findings, value: settled as T };
+}
+
+/**
+ * The `unknown-field:` warnings of `additionalProperties` errors. They depend only on where each
+ * unknown key is (instance and schema paths, the key), so the findings of a list of keys met
+ * before are copied rather than made again: a stream repeats the same unknown keys on every chunk.
+ */
+const unknownFieldCache = new Map<string, readonly Finding[]>();
+
+function unknownFieldFindings(errors: readonly ErrorObject[] | undefined, check: string, what: string, prefix: string): Finding[] {
+  if (!errors || errors.length === 0) return [];
+  let key = `${check}\u0000${what}\u0000${prefix}`;
+  for (const e of errors) {
+    // Lengths first: a key of the body may hold any character, U+0000 included.
+    const name = String(e.params['additionalProperty']);
+    key += `\u0000${e.instancePath.length}:${e.instancePath}${name.length}:${name}\u0000${e.schemaPath}`;
+  }
+  let made = unknownFieldCache.get(key);
+  if (made === undefined) {
+    made = ajvErrorsToFindings(errors, check, 'warning', what, prefix).map((f) => ({
+      ...f,
+      kind: f.kind.replace(/^additionalProperties:/, 'unknown-field:'),
+    }));
+    if (unknownFieldCache.size >= 512) unknownFieldCache.clear();
+    unknownFieldCache.set(key, made);
+  }
+  // Copies: callers add to a finding (its event).
+  return made.map((f) => ({ ...f }));
+}
+
+/** Keywords whose outcome can differ between `strict` and `lenient` on the same value. */
+const OPEN_DEPENDENT = new Set(['additionalProperties', 'unevaluatedProperties', 'unevaluatedItems', 'oneOf', 'anyOf', 'allOf', 'not', 'if', 'contains', 'discriminator']);
+/** A schema path through a subschema whose failure need not fail the whole (or that `strict` may reach differently). */
+const UNDER_ALTERNATIVE = /\/(?:oneOf|anyOf|allOf|not|if|then|else|contains|discriminator|mapping)(?:\/|$)/;
+
+/**
+ * True when `strict`'s errors show that `lenient` rejects the value too: `strict` is `lenient`
+ * with objects closed (schemas.ts closeObjects adds only `additionalProperties: false`), and
+ * ajv (allErrors) evaluates every keyword outside an alternative on the same data in both, so
+ * an error of another keyword, on a path through no alternative, is `lenient`'s too.
+ */
+function lenientMustFail(errors: readonly ErrorObject[] | null | undefined): boolean {
+  if (!errors) return false;
+  for (const e of errors) {
+    if (!OPEN_DEPENDENT.has(e.keyword) && !UNDER_ALTERNATIVE.test(e.schemaPath)) return true;
+  }
+  return false;
 }
 
 // Each list of paths as its split segments, found by the list's identity: the contracts pass a
@@ -258,10 +304,20 @@ function dropNullsAsOmitted(
  */
 function settleBigInts(value: ExactJson, check: string, what: string, prefix: string): { value: ExactJson; findings: Finding[] } {
   const findings: Finding[] = [];
-  const walk = (v: ExactJson, pointer: string, key: string): ExactJson => {
+  // The keys from the body to the value at hand; a pointer is written only for a finding.
+  const path: string[] = [];
+  const pointerHere = (): string => {
+    let pointer = prefix;
+    for (let i = 0; i < path.length; i++) pointer += `/${path[i] as string}`;
+    return pointer;
+  };
+  // Copy on write: an object or array is copied only when a value under it changes (a bigint
+  // that is not a seed becomes a number); the rest, u64 seeds included, is the body's own.
+  const walk = (v: ExactJson, key: string): ExactJson => {
     if (typeof v === 'bigint') {
       if (key !== 'seed') return Number(v);
       if (v < 0n || v > U64_MAX) {
+        const pointer = pointerHere();
         findings.push({
           check,
           severity: 'violation',
@@ -274,12 +330,43 @@ function settleBigInts(value: ExactJson, check: string, what: string, prefix: st
       return v;
     }
     if (v === null || typeof v !== 'object') return v;
-    if (Array.isArray(v)) return v.map((x, i) => walk(x, `${pointer}/${i}`, ''));
-    const out: Record<string, ExactJson> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = walk(x, `${pointer}/${k}`, k);
-    return out;
+    if (Array.isArray(v)) {
+      let out: ExactJson[] | undefined;
+      for (let i = 0; i < v.length; i++) {
+        const x = v[i] as ExactJson;
+        if (typeof x !== 'bigint' && (x === null || typeof x !== 'object')) continue;
+        path.push(String(i));
+        const y = walk(x, '');
+        path.pop();
+        if (y !== x) {
+          out ??= v.slice();
+          out[i] = y;
+        }
+      }
+      return out ?? v;
+    }
+    // A copy's own "__proto__" would be set as an assignment (as the copy always was), so such an
+    // object is copied whatever happens under it.
+    let out: Record<string, ExactJson> | undefined = Object.hasOwn(v, '__proto__') ? {} : undefined;
+    const keys = Object.keys(v);
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i] as string;
+      const x = v[k] as ExactJson;
+      let y = x;
+      if (typeof x === 'bigint' || (x !== null && typeof x === 'object')) {
+        path.push(k);
+        y = walk(x, k);
+        path.pop();
+      }
+      if (out === undefined && y !== x) {
+        out = {};
+        for (let j = 0; j < i; j++) out[keys[j] as string] = v[keys[j] as string] as ExactJson;
+      }
+      if (out !== undefined) out[k] = y;
+    }
+    return out ?? v;
   };
-  return { value: walk(value, prefix, ''), findings };
+  return { value: walk(value, ''), findings };
 }
 
 function roundF32Parameters(body: ExactJson): ExactJson {

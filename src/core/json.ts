@@ -236,6 +236,52 @@ export function toApproximate(value: unknown): unknown {
   return out;
 }
 
+/**
+ * As {@link toApproximate}, for a reader that never writes (a validator): `value` itself where it
+ * holds no bigint, else a copy of the objects and arrays on the way to each bigint only, the rest
+ * shared. So `approximateShared(v) !== v` exactly when `v` holds a bigint: one walk answers both
+ * "is there a bigint" and "what would a validator see".
+ */
+export function approximateShared(value: unknown): unknown {
+  if (typeof value === 'bigint') return Number(value);
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      if (typeof v !== 'bigint' && (v === null || typeof v !== 'object')) continue;
+      const a = approximateShared(v);
+      if (a !== v) {
+        out ??= value.slice();
+        out[i] = a;
+      }
+    }
+    return out ?? value;
+  }
+  let out: Record<string, unknown> | undefined;
+  for (const key in value) {
+    const v: unknown = (value as Record<string, unknown>)[key];
+    if (typeof v !== 'bigint' && (v === null || typeof v !== 'object')) continue;
+    const a = approximateShared(v);
+    if (a !== v) {
+      // toApproximate's own copy: own data properties in the same order ("__proto__" included).
+      out ??= toApproximateShallow(value as Record<string, unknown>);
+      Object.defineProperty(out, key, { value: a, writable: true, enumerable: true, configurable: true });
+    }
+  }
+  return out ?? value;
+}
+
+/** A shallow copy with the same own enumerable data properties, in order ("__proto__" as an own key). */
+function toApproximateShallow(value: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    if (key === '__proto__') Object.defineProperty(out, key, { value: value[key], writable: true, enumerable: true, configurable: true });
+    else out[key] = value[key];
+  }
+  return out;
+}
+
 /** True for a JSON object (not null, not an array). */
 export function isJsonObject(value: ExactJson | undefined): value is { [key: string]: ExactJson } {
   return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);

@@ -15,7 +15,7 @@
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation
  */
 import { createParser } from 'eventsource-parser';
-import type { EventSourceMessage, ParseError } from 'eventsource-parser';
+import type { EventSourceMessage, EventSourceParser, ParseError } from 'eventsource-parser';
 import type { SseEvent } from '../core/exchange.js';
 import type { Finding, Severity } from '../core/finding.js';
 import { createUtf8Decoder, decodeUtf8, firstInvalidUtf8, utf8Length } from './utf8.js';
@@ -194,7 +194,8 @@ export function createSseDecoder(options: SseDecoderOptions): SseDecoder {
     throw new TypeError('[tgc] createSseDecoder: options.onEvent and options.onFinding must be functions');
   }
 
-  const utf8 = createUtf8Decoder();
+  // Made on first use: a stream given as one string (most of them) needs no byte decoder.
+  let utf8Decoder: ReturnType<typeof createUtf8Decoder> | undefined;
   let stopped = false;
   let ended = false;
   let started = false; // some text was seen: a U+FEFF is a BOM only before that
@@ -232,17 +233,24 @@ export function createSseDecoder(options: SseDecoderOptions): SseDecoder {
   let suppressed = 0;
   const reported = new Set<StreamFramingKind>();
 
-  const parser = createParser({
-    onEvent: (message: EventSourceMessage) => handleEvent(message.data, message.event, message.id),
-    onComment: () => {
-      comments++;
-    },
-    onError: handleParseError,
-  });
-  // eventsource-parser strips a BOM by comparing the first three UTF-16 units with the bytes
-  // EF BB BF, i.e. it strips "ï»¿" from text. Spend its first-chunk check on nothing; the
-  // scanner strips a real U+FEFF instead.
-  parser.feed('');
+  // eventsource-parser is made on first use: the common event (one `data:` line) never reaches it.
+  let parserInstance: EventSourceParser | undefined;
+  function parser(): EventSourceParser {
+    if (parserInstance === undefined) {
+      parserInstance = createParser({
+        onEvent: (message: EventSourceMessage) => handleEvent(message.data, message.event, message.id),
+        onComment: () => {
+          comments++;
+        },
+        onError: handleParseError,
+      });
+      // eventsource-parser strips a BOM by comparing the first three UTF-16 units with the bytes
+      // EF BB BF, i.e. it strips "ï»¿" from text. Spend its first-chunk check on nothing; the
+      // scanner strips a real U+FEFF instead.
+      parserInstance.feed('');
+    }
+    return parserInstance;
+  }
 
   function settle(): void {
     if (uncounted === undefined) return;
@@ -381,7 +389,7 @@ export function createSseDecoder(options: SseDecoderOptions): SseDecoder {
     } else blockAt = start;
     if (loneCr) block += '\n';
     blockHadData = false;
-    parser.feed(block);
+    parser().feed(block);
     blocks++;
     if (!blockHadData && !stopped) {
       const name = EVENT_FIELD.exec(block)?.[1];
@@ -522,7 +530,7 @@ export function createSseDecoder(options: SseDecoderOptions): SseDecoder {
     const held = heldBack(carry, chunk);
     let text: string;
     try {
-      text = utf8.decode(chunk, { stream: true });
+      text = (utf8Decoder ??= createUtf8Decoder()).decode(chunk, { stream: true });
     } catch {
       invalidUtf8(chunk);
       return;
@@ -568,7 +576,7 @@ export function createSseDecoder(options: SseDecoderOptions): SseDecoder {
       blockHadData = false;
       flushing = true;
       // End the partial line and the event, so the parser tells whether it held data.
-      parser.feed(`${tail}\n\n`);
+      parser().feed(`${tail}\n\n`);
       flushing = false;
       if (!blockHadData) {
         report(

@@ -2,7 +2,7 @@ import type { OpenAIExchangeView } from '../../core/exchange.js';
 import type { CheckDefinition } from '../check.js';
 import { findingReporter } from '../_internals/findings.js';
 import { pointer } from '../_internals/pointer.js';
-import { choicesOf, isInteger, notAResponse, notAStream, requestedChoices, show, streamChunks, Tally, type Kinds } from './_internals/structure-helpers.js';
+import { choicesOf, isInteger, isRecord, notAResponse, notAStream, requestedChoices, show, streamChunks, Tally, type Kinds } from './_internals/structure-helpers.js';
 
 const ID = 'openai-choice-index';
 
@@ -57,18 +57,26 @@ export const openaiChoiceIndex: CheckDefinition<OpenAIExchangeView> = {
     } else {
       const why = notAStream(view);
       if (why !== undefined) return { skip: why };
+      // The indices of one chunk (reused: most chunks carry one choice).
+      const inChunk: number[] = [];
       for (const { chunk, event } of streamChunks(view) ?? []) {
-        const inChunk = new Set<number>();
-        for (const { choice, at } of choicesOf(chunk)) {
+        inChunk.length = 0;
+        const choices = chunk['choices'];
+        if (!Array.isArray(choices)) continue;
+        for (let at = 0; at < choices.length; at++) {
+          const choice: unknown = choices[at];
+          if (!isRecord(choice)) continue;
           const index = choice['index'];
           // Pointers and messages only for a kind's first occurrence (this runs on every chunk).
           if (!isInteger(index)) tally.add('not-integer', () => ({ pointer: pointer('/choices', at, 'index'), event, message: `expected the choice index at event ${event} to be an integer but saw ${show(index)}` }));
           else if (index < 0) tally.add('out-of-range', () => ({ pointer: pointer('/choices', at, 'index'), event, message: `expected a choice index ≥ 0 at event ${event} but saw ${index}` }));
-          else if (inChunk.has(index)) tally.add('duplicate', () => ({ pointer: pointer('/choices', at, 'index'), event, message: `expected each index once per chunk but the chunk at event ${event} repeats index ${index}` }));
+          else if (inChunk.includes(index)) tally.add('duplicate', () => ({ pointer: pointer('/choices', at, 'index'), event, message: `expected each index once per chunk but the chunk at event ${event} repeats index ${index}` }));
           else {
-            inChunk.add(index);
-            seen.add(index);
-            if (!firstEvent.has(index)) firstEvent.set(index, event);
+            inChunk.push(index);
+            if (!seen.has(index)) {
+              seen.add(index);
+              firstEvent.set(index, event);
+            }
           }
         }
       }

@@ -3,7 +3,7 @@ import { CHAT_FINISH_REASONS, COMPLETION_FINISH_REASONS } from '../../core/opena
 import type { CheckDefinition } from '../check.js';
 import { findingReporter } from '../_internals/findings.js';
 import { pointer } from '../_internals/pointer.js';
-import { choiceKey, choicesOf, notAResponse, notAStream, show, streamChunks, Tally, type Kinds } from './_internals/structure-helpers.js';
+import { choiceKey, choicesOf, isRecord, notAResponse, notAStream, show, streamChunks, Tally, type Kinds } from './_internals/structure-helpers.js';
 
 const ID = 'openai-finish-reason';
 
@@ -87,11 +87,14 @@ export const openaiFinishReason: CheckDefinition<OpenAIExchangeView> = {
     const allowed: readonly string[] = view.kind === 'chat' ? CHAT_FINISH_REASONS : COMPLETION_FINISH_REASONS;
     const tally = new Tally<Kind>();
     // `where` is a function on the stream path: a message is made only for a kind's first occurrence.
-    const enumFinding = (value: unknown, where: string | (() => string), place: { pointer: string; event?: number }) => {
+    const enumFinding = (value: unknown, where: string | (() => string), place: { pointer: string; event?: number } | (() => { pointer: string; event?: number })) => {
       const departure = enumDeparture(value, allowed);
       if (departure === undefined) return;
+      // A departure seen before is only counted (Tally reads no place for it).
+      if (tally.bump(departure)) return;
       const expected = `null or one of ${allowed.join(', ')}`;
-      tally.add(departure, () => ({ ...place, message: `expected finish_reason to be ${expected} (${typeof where === 'function' ? where() : where}) but saw ${show(value)}` }));
+      const at = typeof place === 'function' ? place() : place;
+      tally.add(departure, () => ({ ...at, message: `expected finish_reason to be ${expected} (${typeof where === 'function' ? where() : where}) but saw ${show(value)}` }));
     };
 
     if (!view.streamed) {
@@ -114,12 +117,20 @@ export const openaiFinishReason: CheckDefinition<OpenAIExchangeView> = {
     const byChoice = new Map<string, Occurrence[]>();
     const finishPointer = (at: number): string => pointer('/choices', at, 'finish_reason');
     for (const { chunk, event } of streamChunks(view) ?? []) {
-      for (const { choice, at } of choicesOf(chunk)) {
+      const choices = chunk['choices'];
+      if (!Array.isArray(choices)) continue;
+      for (let at = 0; at < choices.length; at++) {
+        const choice: unknown = choices[at];
+        if (!isRecord(choice)) continue;
         const present = 'finish_reason' in choice;
         const value = choice['finish_reason'];
-        // null (most chunks) is no departure: no message, pointer or closure made for it.
+        // null (most chunks), an allowed value, or a departure seen before: no message, pointer
+        // or closure made for it.
         if (value !== null && value !== undefined) {
-          enumFinding(value, () => `choice index ${show(choice['index'])} at event ${event}`, { pointer: finishPointer(at), event });
+          const departure = enumDeparture(value, allowed);
+          if (departure !== undefined && !tally.bump(departure)) {
+            enumFinding(value, () => `choice index ${show(choice['index'])} at event ${event}`, () => ({ pointer: finishPointer(at), event }));
+          }
         }
         const key = choiceKey(choice['index']);
         let list = byChoice.get(key);

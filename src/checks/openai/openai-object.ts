@@ -22,13 +22,26 @@ const report = findingReporter(ID, KINDS);
 
 type Expected = 'chat.completion' | 'chat.completion.chunk' | 'text_completion' | 'list' | 'model';
 
-function judge(tally: Tally<Kind>, body: unknown, expected: Expected, where: string, at: { pointer: string; event?: number }): void {
+/** The kind of a wrong label, by the label expected (written once, not per chunk). */
+const WRONG: Readonly<Record<Expected, Kind>> = {
+  'chat.completion': 'wrong:chat.completion',
+  'chat.completion.chunk': 'wrong:chat.completion.chunk',
+  text_completion: 'wrong:text_completion',
+  list: 'wrong:list',
+  model: 'wrong:model',
+};
+
+/** `where` names the body for messages: a function on the stream path, called only for a first departure. */
+function judge(tally: Tally<Kind>, body: unknown, expected: Expected, where: string | (() => string), at: { pointer: string; event?: number }): void {
   if (!isRecord(body)) return;
   const value = body['object'];
   if (value === expected) return;
+  const kind: Kind = value === undefined ? 'missing' : WRONG[expected];
+  if (tally.bump(kind)) return;
+  const what = typeof where === 'function' ? where() : where;
   const place = (): { pointer: string; event?: number } => ({ pointer: pointer(at.pointer, 'object'), ...(at.event === undefined ? {} : { event: at.event }) });
-  if (value === undefined) tally.add('missing', () => ({ ...place(), message: `expected ${where} to have "object": "${expected}" but the key is absent` }));
-  else tally.add(`wrong:${expected}`, () => ({ ...place(), message: `expected ${where} to have "object": "${expected}" but saw ${show(value)}` }));
+  if (value === undefined) tally.add('missing', () => ({ ...place(), message: `expected ${what} to have "object": "${expected}" but the key is absent` }));
+  else tally.add(kind, () => ({ ...place(), message: `expected ${what} to have "object": "${expected}" but saw ${show(value)}` }));
 }
 
 /**
@@ -53,7 +66,10 @@ export const openaiObject: CheckDefinition<OpenAIExchangeView> = {
       if (why !== undefined) return { skip: why };
       const expected: Expected = view.kind === 'chat' ? 'chat.completion.chunk' : 'text_completion';
       for (const { chunk, event } of streamChunks(view) ?? []) {
-        judge(tally, chunk, expected, `chunk at event ${event}`, { pointer: '', event });
+        // The common chunk, labelled as expected: nothing made for it; a departure's message and
+        // place are made at its first occurrence only.
+        if (chunk['object'] === expected) continue;
+        judge(tally, chunk, expected, () => `chunk at event ${event}`, { pointer: '', event });
       }
       return tally.findings(report, 'chunk');
     }

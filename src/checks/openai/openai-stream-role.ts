@@ -2,7 +2,7 @@ import type { OpenAIExchangeView } from '../../core/exchange.js';
 import type { CheckDefinition } from '../check.js';
 import { findingReporter } from '../_internals/findings.js';
 import { pointer } from '../_internals/pointer.js';
-import { choiceKey, choicesOf, isRecord, notAStream, show, streamChunks, Tally, type Kinds } from './_internals/structure-helpers.js';
+import { choiceKey, isRecord, notAStream, show, streamChunks, Tally, type Kinds } from './_internals/structure-helpers.js';
 
 const ID = 'openai-stream-role';
 
@@ -37,10 +37,17 @@ export const openaiStreamRole: CheckDefinition<OpenAIExchangeView> = {
     const tally = new Tally<Kind>();
     const choices = new Map<string, { hasRole: boolean; event: number; at: number; nulls: { event: number; pointer: string }[] }>();
     for (const { chunk, event } of streamChunks(view) ?? []) {
-      for (const { choice, at } of choicesOf(chunk)) {
+      const list = chunk['choices'];
+      if (!Array.isArray(list)) continue;
+      for (let at = 0; at < list.length; at++) {
+        const choice: unknown = list[at];
+        if (!isRecord(choice)) continue;
         const key = choiceKey(choice['index']);
-        const state = choices.get(key) ?? { hasRole: false, event, at, nulls: [] };
-        choices.set(key, state);
+        let state = choices.get(key);
+        if (state === undefined) {
+          state = { hasRole: false, event, at, nulls: [] };
+          choices.set(key, state);
+        }
         const delta = choice['delta'];
         if (!isRecord(delta) || !('role' in delta)) continue;
         const role = delta['role'];

@@ -39,25 +39,25 @@ type BodyKind = Exclude<OpenAIRouteKind, 'models'>;
 
 function createOpenAIContract(schemas: CompiledOpenAISchemas): OpenAIContract {
   return {
-    request(body, kind) {
+    request(body, kind, options) {
       const schema = kind === 'chat' ? schemas.ChatCompletionRequest : schemas.CompletionRequest;
       return validateWith<ChatCompletionRequest | CompletionRequest>(
-        schema, body, OPENAI_CHECK.requestSchema, 'request body', '', []);
+        schema, body, OPENAI_CHECK.requestSchema, 'request body', '', [], options?.bigIntFree, options?.warningsOnly !== true);
     },
     requestRejectReasons(body, kind) {
       return rejectReasons(body, kind);
     },
-    response(body, kind) {
+    response(body, kind, bigIntFree) {
       const schema =
         kind === 'chat' ? schemas.ChatCompletion : kind === 'completions' ? schemas.Completion : schemas.ModelList;
       const what = kind === 'models' ? 'model list' : 'response';
       return validateWith<ChatCompletion | Completion | ModelList>(
-        schema, body, OPENAI_CHECK.responseSchema, what, '', []);
+        schema, body, OPENAI_CHECK.responseSchema, what, '', [], bigIntFree);
     },
-    chunk(data, kind, event) {
+    chunk(data, kind, event, bigIntFree) {
       const schema = kind === 'chat' ? schemas.ChatCompletionChunk : schemas.CompletionChunk;
       const r = validateWith<ChatCompletionChunk | CompletionChunk>(
-        schema, data, OPENAI_CHECK.chunkSchema, 'stream chunk', '', []);
+        schema, data, OPENAI_CHECK.chunkSchema, 'stream chunk', '', [], bigIntFree);
       for (const f of r.findings) f.event = event;
       return r;
     },
@@ -266,16 +266,19 @@ function rejectReasons(body: ExactJson, kind: BodyKind): Finding[] {
   }
   const out: Finding[] = [];
   const types = kind === 'chat' ? CHAT_FIELD_TYPES : COMPLETION_FIELD_TYPES;
-  for (const [field, accepted] of kind === 'chat' ? CHAT_FIELD_ENTRIES : COMPLETION_FIELD_ENTRIES) {
-    if (!(field in body)) continue;
-    const v = body[field] as ExactJson;
-    if (field === 'prompt' && v === null) continue; // prompt-missing below
-    if (!hasType(v, accepted) || !itemsOk(field, v)) {
-      out.push(reject(`wrong-type:/${field}`, `/${field}`, `request: ${field} has the wrong JSON type`,
-        `${field} is ${describeValue(v)}; servers accept ${accepted.join(' or ')}${itemsNote(field)}`));
+  // The body's few keys are read first; the table's order (the findings' order) only when one is wrong.
+  if (someWrongType(body, types)) {
+    for (const [field, accepted] of kind === 'chat' ? CHAT_FIELD_ENTRIES : COMPLETION_FIELD_ENTRIES) {
+      if (!(field in body)) continue;
+      const v = body[field] as ExactJson;
+      if (field === 'prompt' && v === null) continue; // prompt-missing below
+      if (!hasType(v, accepted) || !itemsOk(field, v)) {
+        out.push(reject(`wrong-type:/${field}`, `/${field}`, `request: ${field} has the wrong JSON type`,
+          `${field} is ${describeValue(v)}; servers accept ${accepted.join(' or ')}${itemsNote(field)}`));
+      }
     }
   }
-  for (const field of ['max_tokens', 'max_completion_tokens'] as const) {
+  for (const field of LIMIT_FIELDS) {
     if (!(field in types)) continue;
     const v = body[field];
     if (v !== undefined && isInteger(v) && v < 1) {
@@ -302,6 +305,20 @@ function rejectReasons(body: ExactJson, kind: BodyKind): Finding[] {
     }
   }
   return out;
+}
+
+/** The token limits below 1 that every server rejects. */
+const LIMIT_FIELDS = ['max_tokens', 'max_completion_tokens'] as const;
+
+/** Whether some field of the table that `body` has (own, enumerable: a parsed object's keys) has a type no server takes. */
+function someWrongType(body: { [key: string]: ExactJson }, types: Readonly<Record<string, readonly JsonType[]>>): boolean {
+  for (const field in body) {
+    if (!Object.hasOwn(types, field)) continue;
+    const v = body[field] as ExactJson;
+    if (field === 'prompt' && v === null) continue;
+    if (!hasType(v, types[field] as readonly JsonType[]) || !itemsOk(field, v)) return true;
+  }
+  return false;
 }
 
 function messageReasons(body: { [key: string]: ExactJson }): Finding[] {

@@ -30,8 +30,17 @@ export const OPENAI_CHECK = {
 } as const;
 
 export interface OpenAIContract {
-  /** A request body as a client sends it (`openai-request-schema`); unknown keys are warnings. */
-  request(body: ExactJson, kind: Exclude<OpenAIRouteKind, 'models'>): Validated<ChatCompletionRequest | CompletionRequest>;
+  /**
+   * A request body as a client sends it (`openai-request-schema`); unknown keys are warnings.
+   * `options.bigIntFree`: the caller knows the body holds no bigint (core/json.ts parseJson said
+   * so), which spares a walk over it. `options.warningsOnly`: the caller keeps only the warnings,
+   * so an invalid body's violations are not written (its `value` is still absent).
+   */
+  request(
+    body: ExactJson,
+    kind: Exclude<OpenAIRouteKind, 'models'>,
+    options?: { bigIntFree?: boolean; warningsOnly?: boolean },
+  ): Validated<ChatCompletionRequest | CompletionRequest>;
   /**
    * Why every real server rejects this request (verdict-policy, OpenAI-compatible routes): a wrong
    * JSON type of a known field, `messages`/`prompt` missing or empty, `max_tokens` < 1, an
@@ -40,10 +49,21 @@ export interface OpenAIContract {
    * Findings filed under `openai-request-rejection`, one per reason, kind `reject:<rule>`.
    */
   requestRejectReasons(body: ExactJson, kind: Exclude<OpenAIRouteKind, 'models'>): Finding[];
-  /** A non-stream 2xx body (`openai-response-schema`): ChatCompletion, Completion or the model list. */
-  response(body: ExactJson, kind: OpenAIRouteKind): Validated<ChatCompletion | Completion | ModelList>;
-  /** One stream event's parsed data that is a chunk (`openai-chunk-schema`); findings carry `event`. */
-  chunk(data: ExactJson, kind: Exclude<OpenAIRouteKind, 'models'>, event: number): Validated<ChatCompletionChunk | CompletionChunk>;
+  /**
+   * A non-stream 2xx body (`openai-response-schema`): ChatCompletion, Completion or the model list.
+   * `bigIntFree`: the caller knows the body holds no bigint (parseJson said so), which spares a walk.
+   */
+  response(body: ExactJson, kind: OpenAIRouteKind, bigIntFree?: boolean): Validated<ChatCompletion | Completion | ModelList>;
+  /**
+   * One stream event's parsed data that is a chunk (`openai-chunk-schema`); findings carry `event`.
+   * `bigIntFree` (as for `response`): parseJson saw no bigint in the data.
+   */
+  chunk(
+    data: ExactJson,
+    kind: Exclude<OpenAIRouteKind, 'models'>,
+    event: number,
+    bigIntFree?: boolean,
+  ): Validated<ChatCompletionChunk | CompletionChunk>;
   /**
    * An error body (status ≥ 400, or an error event inside a stream): its shape and message.
    * `body` is the parsed JSON, or undefined with `text` for a non-JSON body. Findings

@@ -7,7 +7,7 @@
  */
 import type { OpenAIExchangeView, OpenAIRouteName, RecordedExchange } from '../../core/exchange.js';
 import type { Finding } from '../../core/finding.js';
-import { isJsonObject, parseJson } from '../../core/json.js';
+import { isJsonObject, isNotedBigIntFree, parseJson } from '../../core/json.js';
 import type { ChatCompletionChunk, CompletionChunk, OpenAIRouteKind } from '../../core/openai.js';
 import { OPENAI_CHECK, type OpenAIContract } from '../../contract/openai/types.js';
 import { decodeSse, type SseDecoderLimits } from '../../sse/index.js';
@@ -37,20 +37,25 @@ export function decodeOpenAIExchange(
     bodyKind: bodyKindOf(raw),
     decodeFindings,
     requestInvalidReasons: [],
-    ...(raw.headers ? { headers: raw.headers } : {}),
-    ...(raw.transportFailure ? { transportFailure: raw.transportFailure } : {}),
-    ...(raw.redirect ? { redirect: raw.redirect } : {}),
-    ...(raw.timings ? { timings: raw.timings } : {}),
-    ...(raw.expectation ? { expectation: raw.expectation } : {}),
-    ...(raw.requestHeaders ? { requestHeaders: raw.requestHeaders } : {}),
   };
+  // By assignment, in the order the spreads had: no object made for an absent part.
+  if (raw.headers) view.headers = raw.headers;
+  if (raw.transportFailure) view.transportFailure = raw.transportFailure;
+  if (raw.redirect) view.redirect = raw.redirect;
+  if (raw.timings) view.timings = raw.timings;
+  if (raw.expectation) view.expectation = raw.expectation;
+  if (raw.requestHeaders) view.requestHeaders = raw.requestHeaders;
 
+  // parseExchangeLine noted that the line held no bigint: its validators need not look.
+  const bigIntFree = isNotedBigIntFree(raw);
   if (kind !== 'models' && body !== undefined) {
-    const r = contract.request(body, kind);
-    if (r.value) view.request = r.value;
     // The client's departures are its own business: only warnings are kept (as on the native API),
     // and only on recordings: a planned case's departures are tgc's own, on purpose.
-    if (!raw.expectation) decodeFindings.push(...r.findings.filter((f) => f.severity === 'warning'));
+    const r = contract.request(body, kind, { bigIntFree, warningsOnly: true });
+    if (r.value) view.request = r.value;
+    if (!raw.expectation) {
+      for (const f of r.findings) if (f.severity === 'warning') decodeFindings.push(f);
+    }
     view.requestInvalidReasons = contract.requestRejectReasons(body, kind);
   }
   if (raw.transportFailure) return view;
@@ -59,7 +64,7 @@ export function decodeOpenAIExchange(
   if (ok && raw.stream !== undefined && kind !== 'models') {
     decodeStream(raw.stream, kind, contract, options, view, decodeFindings);
   } else if (ok && raw.response !== undefined) {
-    const r = contract.response(raw.response, kind);
+    const r = contract.response(raw.response, kind, bigIntFree);
     decodeFindings.push(...r.findings);
     if (r.value) view.response = r.value;
   } else if (ok && raw.responseText !== undefined) {
@@ -116,7 +121,7 @@ function decodeStream(
       }
       return;
     }
-    const r = contract.chunk(parsed.value, kind, i);
+    const r = contract.chunk(parsed.value, kind, i, !parsed.hasBigInt);
     out.push(...r.findings);
     if (r.value) {
       chunks.push(r.value);

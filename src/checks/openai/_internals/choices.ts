@@ -115,13 +115,44 @@ export function noAnswerReason(view: OpenAIExchangeView): string | undefined {
   return undefined;
 }
 
+/** The pointers of a choice (of a response or a chunk) at one position, written once per position (not per chunk). */
+interface ChoicePointers {
+  message: string;
+  messageContent: string;
+  delta: string;
+  content: string;
+  text: string;
+  finish: string;
+  logprobs: string;
+}
+
+const choicePointers: ChoicePointers[] = [];
+
+function pointersAt(pos: number): ChoicePointers {
+  let p = choicePointers[pos];
+  if (p === undefined) {
+    const at = pointer('/choices', pos);
+    p = {
+      message: pointer(at, 'message'),
+      messageContent: pointer(at, 'message', 'content'),
+      delta: pointer(at, 'delta'),
+      content: pointer(at, 'delta', 'content'),
+      text: pointer(at, 'text'),
+      finish: pointer(at, 'finish_reason'),
+      logprobs: pointer(at, 'logprobs'),
+    };
+    if (pos < 64) choicePointers[pos] = p;
+  }
+  return p;
+}
+
 function fromResponse(view: OpenAIExchangeView, response: JsonRecord): AnswerOutput {
   const chat = view.kind === 'chat';
   const choices: ChoiceOutput[] = [];
   const list = Array.isArray(response.choices) ? (response.choices as unknown[]) : [];
   list.forEach((raw, pos) => {
     if (!isRecord(raw)) return;
-    const at = pointer('/choices', pos);
+    const ptr = pointersAt(pos);
     const message = chat && isRecord(raw.message) ? raw.message : undefined;
     const text = chat ? message?.content : raw.text;
     const out: ChoiceOutput = {
@@ -129,16 +160,16 @@ function fromResponse(view: OpenAIExchangeView, response: JsonRecord): AnswerOut
       label: `choice ${show(raw.index)}`,
       streamed: false,
       content: typeof text === 'string' ? text : undefined,
-      contentPlace: { pointer: chat ? pointer(at, 'message', 'content') : pointer(at, 'text') },
+      contentPlace: { pointer: chat ? ptr.messageContent : ptr.text },
       finishReason: raw.finish_reason ?? null,
-      finishPlace: { pointer: pointer(at, 'finish_reason') },
-      logprobs: raw.logprobs === null || raw.logprobs === undefined ? [] : [{ value: raw.logprobs, place: { pointer: pointer(at, 'logprobs') } }],
+      finishPlace: { pointer: ptr.finish },
+      logprobs: raw.logprobs === null || raw.logprobs === undefined ? [] : [{ value: raw.logprobs, place: { pointer: ptr.logprobs } }],
       deltas: [],
       reasoning: message !== undefined && hasReasoning(message),
     };
     if (message !== undefined) {
       out.message = message;
-      out.messagePlace = { pointer: pointer(at, 'message') };
+      out.messagePlace = { pointer: ptr.message };
     }
     choices.push(out);
   });
@@ -151,6 +182,9 @@ function fromResponse(view: OpenAIExchangeView, response: JsonRecord): AnswerOut
 interface Assembling {
   out: ChoiceOutput;
   parts: string[];
+  /** The chunk (its choice position and event) of the last non-empty text, -1 when none yet. */
+  contentAt: number;
+  contentEvent: number;
   /** The last non-null finish_reason, and the last non-empty one. */
   lastFinish?: { value: unknown; place: Place };
   lastNonEmptyFinish?: { value: unknown; place: Place };
@@ -160,15 +194,18 @@ function fromChunks(view: OpenAIExchangeView, chunks: readonly unknown[]): Answe
   const chat = view.kind === 'chat';
   const byIndex = new Map<string, Assembling>();
   const answer: AnswerOutput = { streamed: true, choices: [] };
-  chunks.forEach((chunk, i) => {
-    if (!isRecord(chunk)) return;
+  // Plain loops, and each place made once where it is kept: this reads every chunk of every stream.
+  for (let i = 0; i < chunks.length; i++) {
+    const chunk = chunks[i];
+    if (!isRecord(chunk)) continue;
     const event = eventOf(view, i);
     if (isRecord(chunk.usage)) answer.usage = { value: chunk.usage, place: { pointer: '/usage', event } };
     if (answer.fingerprint === undefined && typeof chunk.system_fingerprint === 'string') answer.fingerprint = chunk.system_fingerprint;
     const list = Array.isArray(chunk.choices) ? (chunk.choices as unknown[]) : [];
-    list.forEach((raw, pos) => {
-      if (!isRecord(raw)) return;
-      const at = pointer('/choices', pos);
+    for (let pos = 0; pos < list.length; pos++) {
+      const raw = list[pos];
+      if (!isRecord(raw)) continue;
+      const ptr = pointersAt(pos);
       const key = keyOf(raw.index);
       let a = byIndex.get(key);
       if (a === undefined) {
@@ -178,39 +215,48 @@ function fromChunks(view: OpenAIExchangeView, chunks: readonly unknown[]): Answe
             label: `choice ${show(raw.index)}`,
             streamed: true,
             content: undefined,
-            contentPlace: { pointer: chat ? pointer(at, 'delta', 'content') : pointer(at, 'text'), event },
+            contentPlace: { pointer: chat ? ptr.content : ptr.text, event },
             finishReason: null,
-            finishPlace: { pointer: pointer(at, 'finish_reason'), event },
+            finishPlace: { pointer: ptr.finish, event },
             logprobs: [],
             deltas: [],
             reasoning: false,
           },
           parts: [],
+          contentAt: -1,
+          contentEvent: 0,
         };
         byIndex.set(key, a);
       }
       const out = a.out;
       const delta = chat && isRecord(raw.delta) ? raw.delta : undefined;
       if (delta !== undefined) {
-        out.deltas.push({ delta, place: { pointer: pointer(at, 'delta'), event } });
+        out.deltas.push({ delta, place: { pointer: ptr.delta, event } });
         if (hasReasoning(delta)) out.reasoning = true;
       }
       const text = chat ? delta?.content : raw.text;
       if (typeof text === 'string') {
         a.parts.push(text); // joined once, after the last chunk
-        if (text !== '') out.contentPlace = { pointer: chat ? pointer(at, 'delta', 'content') : pointer(at, 'text'), event };
+        if (text !== '') {
+          a.contentAt = pos;
+          a.contentEvent = event;
+        }
       }
-      if (raw.logprobs !== null && raw.logprobs !== undefined) out.logprobs.push({ value: raw.logprobs, place: { pointer: pointer(at, 'logprobs'), event } });
+      if (raw.logprobs !== null && raw.logprobs !== undefined) out.logprobs.push({ value: raw.logprobs, place: { pointer: ptr.logprobs, event } });
       const finish = raw.finish_reason;
       if (finish !== null && finish !== undefined) {
-        const seen = { value: finish, place: { pointer: pointer(at, 'finish_reason'), event } };
+        const seen = { value: finish, place: { pointer: ptr.finish, event } };
         a.lastFinish = seen;
         if (finish !== '') a.lastNonEmptyFinish = seen;
       }
-    });
-  });
+    }
+  }
   for (const a of byIndex.values()) {
     if (a.parts.length > 0) a.out.content = a.parts.join('');
+    if (a.contentAt >= 0) {
+      const ptr = pointersAt(a.contentAt);
+      a.out.contentPlace = { pointer: chat ? ptr.content : ptr.text, event: a.contentEvent };
+    }
     const finish = a.lastNonEmptyFinish ?? a.lastFinish;
     if (finish !== undefined) {
       a.out.finishReason = finish.value;
@@ -227,8 +273,11 @@ interface CachedAnswer {
   answer: AnswerOutput | { skip: string };
 }
 
-/** Five checks read the answer of every exchange: it is assembled once per view (never edited). */
-const answers = new WeakMap<OpenAIExchangeView, CachedAnswer>();
+/**
+ * Five checks read the answer of every exchange: it is assembled once per view (never edited).
+ * They ask in a row, so one entry (the view asked last) answers them, cheaper than a WeakMap.
+ */
+let lastAnswer: { view: OpenAIExchangeView; cached: CachedAnswer } | undefined;
 
 function answerInputs(view: OpenAIExchangeView): unknown[] {
   return [view.kind, view.status, view.streamed, view.transportFailure, view.streamError, view.chunks, view.chunkEvents, view.response];
@@ -237,10 +286,10 @@ function answerInputs(view: OpenAIExchangeView): unknown[] {
 /** The choices of a decoded 2xx answer, or why there are none to judge. */
 export function answerOf(view: OpenAIExchangeView): AnswerOutput | { skip: string } {
   const from = answerInputs(view);
-  const cached = answers.get(view);
+  const cached = lastAnswer?.view === view ? lastAnswer.cached : undefined;
   if (cached !== undefined && cached.from.every((x, i) => x === from[i])) return cached.answer;
   const answer = readAnswer(view);
-  answers.set(view, { from, answer });
+  lastAnswer = { view, cached: { from, answer } };
   return answer;
 }
 

@@ -23,6 +23,11 @@ export function is2xx(status: number): boolean {
 export function show(value: unknown): string {
   if (value === undefined) return 'absent';
   if (typeof value === 'bigint') return value.toString();
+  // A string, number, boolean or null (most values shown): no replacer, which slows JSON.stringify.
+  if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+    const text = JSON.stringify(value);
+    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  }
   try {
     const text = JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
     if (text === undefined) return String(value);
@@ -69,19 +74,25 @@ export interface StreamChunk {
   event: number;
 }
 
-/** Several checks read every stream's chunks: listed once per view (for the same chunks and events; never edited). */
-const listed = new WeakMap<OpenAIExchangeView, { chunks: unknown; events: unknown; out: readonly StreamChunk[] }>();
+/**
+ * Several checks read every stream's chunks: listed once per view (for the same chunks and events;
+ * never edited). They ask in a row, so one entry (the view asked last) answers them, cheaper than
+ * a WeakMap.
+ */
+let listed: { view: OpenAIExchangeView; chunks: unknown; events: unknown; out: readonly StreamChunk[] } | undefined;
 
 /** The stream's chunks as records, with their event positions; undefined when they did not decode. */
 export function streamChunks(view: OpenAIExchangeView): readonly StreamChunk[] | undefined {
   if (view.chunks === undefined) return undefined;
-  const cached = listed.get(view);
-  if (cached !== undefined && cached.chunks === view.chunks && cached.events === view.chunkEvents) return cached.out;
+  const cached = listed;
+  if (cached !== undefined && cached.view === view && cached.chunks === view.chunks && cached.events === view.chunkEvents) return cached.out;
   const out: StreamChunk[] = [];
-  view.chunks.forEach((chunk, position) => {
+  const chunks = view.chunks;
+  for (let position = 0; position < chunks.length; position++) {
+    const chunk: unknown = chunks[position];
     if (isRecord(chunk)) out.push({ chunk, position, event: chunkEvent(view, position) });
-  });
-  listed.set(view, { chunks: view.chunks, events: view.chunkEvents, out });
+  }
+  listed = { view, chunks: view.chunks, events: view.chunkEvents, out };
   return out;
 }
 
@@ -173,6 +184,18 @@ export class Tally<K extends string> {
 
   has(kind: K): boolean {
     return this.hits.has(kind);
+  }
+
+  /**
+   * Counts one more occurrence of a kind already seen, and says so; false (nothing counted) for a
+   * kind not seen yet, which `add` then records with its place. Spares a departure repeated on
+   * every chunk the closure of its place.
+   */
+  bump(kind: K): boolean {
+    const seen = this.hits.get(kind);
+    if (seen === undefined) return false;
+    seen.count += 1;
+    return true;
   }
 
   findings(report: ReportFinding<K>, unit = 'occurrence'): Finding[] {
