@@ -16,6 +16,7 @@ import { decodeExchange } from '../engine/decode-exchange.js';
 import { planCases, type NativeSurface } from '../engine/cases.js';
 import { TGI_DEFAULT_LIMITS, type KnownServerLimits } from '../engine/options.js';
 import type { ReferenceProfile } from '../reference/options.js';
+import { requestCount } from './counts.js';
 import type { ApiDefinition, ApiDriver, Reproduces, ShrinkResult } from './types.js';
 
 export interface NativeSurfaceDeclaration {
@@ -151,9 +152,8 @@ export function nativeStreamEventBound(body: ExactJson | undefined): { max: numb
   if (body === null || body === undefined || typeof body !== 'object' || Array.isArray(body)) return undefined;
   const params = body['parameters'];
   if (params === null || params === undefined || typeof params !== 'object' || Array.isArray(params)) return undefined;
-  const n = params['max_new_tokens'];
-  const tokens = typeof n === 'bigint' ? Number(n) : n;
-  if (typeof tokens !== 'number' || !Number.isSafeInteger(tokens) || tokens < 0 || tokens > 1e9) return undefined;
+  const tokens = requestCount(params['max_new_tokens']);
+  if (tokens === undefined) return undefined;
   return { max: 2 * tokens + 16, because: `max_new_tokens ${tokens}` };
 }
 
@@ -176,15 +176,10 @@ export function nativeBodyByteBound(body: ExactJson | undefined): { max: number;
   const params = body['parameters'];
   const inputs = body['inputs'];
   if (typeof inputs !== 'string' || params === null || params === undefined || typeof params !== 'object' || Array.isArray(params)) return undefined;
-  const int = (v: ExactJson | undefined, otherwise: number): number | undefined => {
-    if (v === undefined || v === null) return otherwise;
-    const x = typeof v === 'bigint' ? Number(v) : v;
-    return typeof x === 'number' && Number.isSafeInteger(x) && x >= 0 && x <= 1e9 ? x : undefined;
-  };
-  const tokens = int(params['max_new_tokens'], -1);
-  const top = int(params['top_n_tokens'], 0);
-  const bestOf = int(params['best_of'], 1);
-  if (tokens === undefined || tokens < 0 || top !== 0 || bestOf === undefined) return undefined;
+  const tokens = requestCount(params['max_new_tokens']);
+  const top = requestCount(params['top_n_tokens'], 0);
+  const bestOf = requestCount(params['best_of'], 1);
+  if (tokens === undefined || top !== 0 || bestOf === undefined) return undefined;
   const sequence = (tokens + 16) * 3 * TOKEN_BYTES + (3 * inputs.length + 16) * 512 + 6 * inputs.length;
   const max = 64 * 1024 + Math.max(1, bestOf) * sequence;
   const words = [`max_new_tokens ${tokens}`, ...(bestOf > 1 ? [`best_of ${bestOf}`] : []), `inputs of ${inputs.length} characters`];

@@ -7,6 +7,7 @@
 import type { OpenAIExchangeView, RouteName } from '../core/exchange.js';
 import type { Finding } from '../core/finding.js';
 import { isJsonObject, type ExactJson } from '../core/json.js';
+import { requestCount } from './counts.js';
 import type { Limits, Reproduces, ShrinkResult } from './types.js';
 
 /** The features a server may not serve, all assumed served until a 4xx names one. */
@@ -139,13 +140,9 @@ export async function shrinkOpenAIRequest(body: ExactJson | undefined, reproduce
  */
 export function openaiStreamEventBound(body: ExactJson | undefined): { max: number; because: string } | undefined {
   if (!isJsonObject(body)) return undefined;
-  const int = (v: ExactJson | undefined): number | undefined => {
-    const x = typeof v === 'bigint' ? Number(v) : v;
-    return typeof x === 'number' && Number.isSafeInteger(x) && x >= 0 && x <= 1e9 ? x : undefined;
-  };
   const key = body['max_tokens'] !== undefined && body['max_tokens'] !== null ? 'max_tokens' : 'max_completion_tokens';
-  const tokens = int(body[key]);
-  const n = body['n'] === undefined || body['n'] === null ? 1 : int(body['n']);
+  const tokens = requestCount(body[key]);
+  const n = requestCount(body['n'], 1);
   if (tokens === undefined || n === undefined || n < 1 || n > 1000) return undefined;
   return { max: 2 * n * (tokens + 2) + 16, because: `${key} ${tokens}${n > 1 ? ` and n ${n}` : ''}` };
 }
@@ -165,19 +162,14 @@ export const OPENAI_TOKEN_BYTES = 2048;
  */
 export function openaiBodyByteBound(body: ExactJson | undefined): { max: number; because: string } | undefined {
   if (!isJsonObject(body) || (body['echo'] !== undefined && body['echo'] !== null && body['echo'] !== false)) return undefined;
-  const int = (v: ExactJson | undefined, otherwise: number): number | undefined => {
-    if (v === undefined || v === null) return otherwise;
-    const x = typeof v === 'bigint' ? Number(v) : v;
-    return typeof x === 'number' && Number.isSafeInteger(x) && x >= 0 && x <= 1e9 ? x : undefined;
-  };
   const key = body['max_tokens'] !== undefined && body['max_tokens'] !== null ? 'max_tokens' : 'max_completion_tokens';
-  const tokens = int(body[key], -1);
-  const n = int(body['n'], 1);
+  const tokens = requestCount(body[key]);
+  const n = requestCount(body['n'], 1);
   // Completions: logprobs is the number of top logprobs; chat: top_logprobs.
-  const top = int(typeof body['logprobs'] === 'number' || typeof body['logprobs'] === 'bigint' ? body['logprobs'] : body['top_logprobs'], 0);
+  const top = requestCount(typeof body['logprobs'] === 'number' || typeof body['logprobs'] === 'bigint' ? body['logprobs'] : body['top_logprobs'], 0);
   const prompt = body['prompt'];
   const prompts = Array.isArray(prompt) && prompt.length > 0 && prompt.every((p) => typeof p === 'string' || Array.isArray(p)) ? prompt.length : 1;
-  if (tokens === undefined || tokens < 0 || n === undefined || top !== 0) return undefined;
+  if (tokens === undefined || n === undefined || top !== 0) return undefined;
   const choices = Math.max(1, n) * prompts;
   const max = 64 * 1024 + choices * (tokens + 16) * 3 * OPENAI_TOKEN_BYTES;
   const words = [`${key} ${tokens}`, ...(n > 1 ? [`n ${n}`] : []), ...(prompts > 1 ? [`${prompts} prompts`] : [])];

@@ -119,7 +119,7 @@ describe('caseLimits', () => {
       `the body exceeded ${String(max)} bytes (the bound for max_new_tokens 8, inputs of 2 characters: a correct answer shows each token in a few places, ` +
         'and the bound allows each a kilobyte or more, with room); reading stopped after 200000 bytes; --max-body-bytes N sets another bound for every body',
     );
-    const declared = cut('x');
+    const declared = { ...cut('x'), headers: { 'content-length': '2147483648' } };
     declared.failure = { kind: 'body-too-large', message: 'the body declares Content-Length 2147483648, more than 1 bytes; not read', afterBytes: 0 };
     c.explain(declared);
     expect(declared.failure.message).toMatch(/^the body declares Content-Length 2147483648, more than \d+ bytes \(the bound for max_new_tokens 8.*\); not read; --max-body-bytes N/);

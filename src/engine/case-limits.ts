@@ -55,8 +55,10 @@ export function caseLimits(limits: TransportLimits, bounds: CaseBounds, body: Ex
       }
       const ok = result.status !== undefined && result.status >= 200 && result.status < 300;
       if (b && ok && f?.kind === 'body-too-large') {
-        const declared = /declares Content-Length (\d+)/.exec(f.message)?.[1];
-        const what = declared !== undefined ? `the body declares Content-Length ${declared}, more than` : `the ${/^the stream/.test(f.message) ? 'stream' : 'body'} exceeded`;
+        // A Content-Length above the bound was refused unread; otherwise reading stopped at it.
+        const length = result.headers?.['content-length']?.trim();
+        const declared = length !== undefined && /^\d{1,15}$/.test(length) && Number(length) > b.max ? length : undefined;
+        const what = declared !== undefined ? `the body declares Content-Length ${declared}, more than` : `the ${result.stream ? 'stream' : 'body'} exceeded`;
         f.message =
           `${what} ${b.max} bytes (the bound for ${b.because}: a correct answer shows each token in a few places, ` +
           `and the bound allows each a kilobyte or more, with room); ` +

@@ -68,6 +68,20 @@ export function endToEndHeaders(rawHeaders: readonly string[], drop: ReadonlySet
 const EMPTY: ReadonlySet<string> = new Set();
 
 /** The two deadlines of a forwarded request; nothing bounds the body once the answer has begun. */
+/**
+ * Where a request goes, as node:http's options: given rather than the URL, which node would turn
+ * into them on every request. An IPv6 host loses its brackets.
+ */
+export function requestTarget(url: URL, method: string): http.RequestOptions {
+  return {
+    protocol: url.protocol,
+    hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
+    port: url.port,
+    path: `${url.pathname}${url.search}`,
+    method,
+  };
+}
+
 export interface ForwardLimits {
   /**
    * From the start until the TCP connection is established (DNS included; a reused connection
@@ -247,13 +261,8 @@ function attempt(
   }, limits.firstByteTimeoutMs);
 
   try {
-    // Options rather than the URL: node would turn the URL into them on every request.
     const options: http.RequestOptions = {
-      protocol: url.protocol,
-      hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
-      port: url.port,
-      path: `${url.pathname}${url.search}`,
-      method: request.method,
+      ...requestTarget(url, request.method),
       headers,
       agent: agents[url.protocol],
       insecureHTTPParser: false,

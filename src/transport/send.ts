@@ -24,6 +24,7 @@ import type { Finding } from '../core/finding.js';
 import { createSseDecoder, type SseDecoder } from '../sse/index.js';
 import { createBodyDecoder, isEventStream, isJsonType, joinHeaders, jsonDepth, MAX_JSON_DEPTH, streamRecord } from './body.js';
 import { classifyError } from './classify.js';
+import { requestTarget } from './forward.js';
 import type { ConnectionPool } from './connections.js';
 import { limitProblems, withLimitFlag, type TransportLimits } from './limits.js';
 import type { TransportFailureKind, TransportRequest, TransportResult } from './types.js';
@@ -359,7 +360,7 @@ function exchange(
       );
       return;
     }
-    if (status >= 200 && status < 300 && request.maxOkBodyBytes !== undefined) maxBody = Math.min(maxBody, request.maxOkBodyBytes);
+    if (status >= 200 && status < 300 && request.maxOkBodyBytes !== undefined) maxBody = Math.min(limits.maxBodyBytes, request.maxOkBodyBytes);
     if (declaredLength !== undefined && declaredLength > maxBody) {
       // Too large before its first byte: none is read (a 2 GiB body costs nothing).
       fail('body-too-large', `the body declares Content-Length ${declaredLength}, more than ${bodyLimitName()}; not read`);
@@ -375,13 +376,7 @@ function exchange(
   // convert the URL on every request), and the head as raw pairs, which node validates and writes
   // as given instead of storing each header (what it would add itself, Host and a URL's
   // credentials, is added here).
-  const target: http.RequestOptions = {
-    protocol: url.protocol,
-    hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
-    port: url.port,
-    path: `${url.pathname}${url.search}`,
-    method: request.method,
-  };
+  const target = requestTarget(url, request.method);
   const head: string[] = [];
   for (const name in headers) head.push(name, headers[name] as string);
   const has = (name: string): boolean => Object.keys(headers).some((n) => n.toLowerCase() === name);
