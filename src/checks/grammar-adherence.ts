@@ -1,10 +1,10 @@
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 import type { GrammarType } from '../core/api.js';
 import type { Finding } from '../core/finding.js';
 import { parseJson, toApproximate } from '../core/json.js';
 import type { CheckDefinition, CheckKind } from './check.js';
 import { effectiveParameters } from './_internals/effective-parameters.js';
+import { createSchemaCache, type Compiled } from './_internals/schema-cache.js';
 import { findingReporter } from './_internals/findings.js';
 import { quote } from './_internals/generated-text.js';
 import { onExchange, withDetails, type CheckResult } from './_internals/requires.js';
@@ -57,39 +57,20 @@ function regexMatcher(source: string): Matcher | string {
   return `the regex ${quote(source)} does not compile as a JavaScript RegExp (Python-only syntax): it cannot be judged here`;
 }
 
-let ajvInstance: Ajv2020 | undefined;
-const ajv = (): Ajv2020 => (ajvInstance ??= new Ajv2020({ strict: false, validateFormats: false, allErrors: false, logger: false }));
-
 /**
- * Compiled schemas by their JSON text, least recently used first: a run sends the same few
- * schemas many times. The key keeps the schema's key order (not a canonical text): ajv's first
- * error, which the finding quotes, follows that order.
+ * Compiled schemas by their JSON text: a run sends the same few schemas many times. The key keeps
+ * the schema's key order (not a canonical text): ajv's first error, which the finding quotes,
+ * follows that order.
  */
-const compiled = new Map<string, ValidateFunction | string>();
-const MAX_COMPILED = 64;
+const schemaCache = createSchemaCache();
 
 /** ajv's validator of a schema (draft 2020-12, as TGI validates it), or why it does not compile. */
 function compiledValidator(schema: Record<string, unknown>, key: string): ValidateFunction | string {
-  let validate = compiled.get(key);
-  if (validate !== undefined) {
-    compiled.delete(key);
-    compiled.set(key, validate);
-    return validate;
-  }
-  try {
-    validate = ajv().compile(schema);
-  } catch (e) {
-    validate = `the grammar's JSON Schema does not compile (${e instanceof Error ? e.message : String(e)}): it cannot be judged here`;
-  }
-  if (compiled.size >= MAX_COMPILED) {
-    // ajv keeps every schema it compiled (by object) until removed: the evicted one goes there too.
-    const oldest = compiled.keys().next().value as string;
-    const gone = compiled.get(oldest);
-    compiled.delete(oldest);
-    if (typeof gone === 'function') ajvInstance?.removeSchema(gone.schema as object);
-  }
-  compiled.set(key, validate);
-  return validate;
+  return wordCompiled(schemaCache.compile(key, schema));
+}
+
+function wordCompiled(validate: Compiled): ValidateFunction | string {
+  return typeof validate === 'function' ? validate : `the grammar's JSON Schema does not compile (${validate.error}): it cannot be judged here`;
 }
 
 /*
@@ -270,7 +251,8 @@ function schemaMatcher(schemaValue: unknown): Matcher | string {
   // The meta-schema reference may name another draft; TGI validates against 2020-12 (V:360-375).
   const { $schema: _draft, ...rest } = schema as Record<string, unknown>;
   const key = JSON.stringify(rest);
-  const known = compiled.get(key);
+  const seen = schemaCache.peek(key);
+  const known = seen === undefined ? undefined : wordCompiled(seen);
   if (typeof known === 'string') return known;
   // A simple schema compiles: it is compiled only if an output fails it.
   const simple = known === undefined && isSimple(rest);

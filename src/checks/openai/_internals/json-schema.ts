@@ -1,19 +1,16 @@
 /**
  * JSON Schema validation for the meaning checks (tool `parameters`, `response_format`'s
  * `json_schema.schema`), in pure code: ajv's 2020-12 build, compiled lazily and cached by the
- * schema's text, as grammar-adherence does. A schema ajv cannot compile is reported as a reason
- * (the sub-rule is then not judged); nothing here throws.
+ * schema's text (`_internals/schema-cache.ts`, as grammar-adherence does). A schema ajv cannot
+ * compile is reported as a reason (the sub-rule is then not judged); nothing here throws.
  */
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { toApproximate } from '../../../core/json.js';
+import { createSchemaCache } from '../../_internals/schema-cache.js';
 
 /** `undefined` when the value satisfies the schema, else the first error in words. */
 export type SchemaTest = (value: unknown) => string | undefined;
 
-let ajv: Ajv2020 | undefined;
-const compiled = new Map<string, ValidateFunction | string>();
-const MAX_COMPILED = 64;
+const schemaCache = createSchemaCache();
 
 function describeError(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
@@ -33,25 +30,8 @@ export function schemaTest(schema: unknown): SchemaTest | { reason: string } {
   } catch (e) {
     return { reason: `the schema cannot be serialised (${describeError(e)})` };
   }
-  let validate = compiled.get(key);
-  if (validate === undefined) {
-    try {
-      ajv ??= new Ajv2020({ strict: false, validateFormats: false, allErrors: false, logger: false });
-      validate = ajv.compile(rest);
-    } catch (e) {
-      validate = `the JSON Schema does not compile (${describeError(e)})`;
-    }
-    if (compiled.size >= MAX_COMPILED) {
-      // ajv keeps every schema it compiled (by object) until removed: the evicted one goes there too.
-      const oldest = compiled.keys().next().value as string;
-      const gone = compiled.get(oldest);
-      compiled.delete(oldest);
-      if (typeof gone === 'function') ajv?.removeSchema(gone.schema as object);
-    }
-    compiled.set(key, validate);
-  }
-  if (typeof validate === 'string') return { reason: validate };
-  const fn = validate;
+  const fn = schemaCache.compile(key, rest);
+  if (typeof fn !== 'function') return { reason: `the JSON Schema does not compile (${fn.error})` };
   return (value) => {
     try {
       if (fn(toApproximate(value))) return undefined;
