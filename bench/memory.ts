@@ -53,26 +53,29 @@ interface HostileCase {
  * and goes on, so a run ends within its deadlines. Options the server does not know yet are
  * ignored by it (the mode's default then applies).
  */
+/** A short run: one example of each case, six requests, two at once. */
+const FEW = ['--max-examples', '1', '--max-requests', '6', '--concurrency', '2'];
+
 const HOSTILE: readonly HostileCase[] = [
   {
     key: 'memory.endlessSseMB',
     label: 'an endless SSE stream',
     server: { mode: 'endless-sse' },
-    args: ['--max-examples', '1', '--max-requests', '6', '--concurrency', '2', '--stream-timeout-ms', '20000'],
+    args: [...FEW, '--stream-timeout-ms', '20000'],
     timeoutMs: 90_000,
   },
   {
     key: 'memory.hugeBodyMB',
     label: 'a 2 GB body',
     server: { mode: 'huge-body', size: 2 * 1024 ** 3 },
-    args: ['--max-examples', '1', '--max-requests', '6', '--concurrency', '2'],
+    args: FEW,
     timeoutMs: 90_000,
   },
   {
     key: 'memory.hugeBodyUndeclaredMB',
     label: 'a 2 GB body without Content-Length',
     server: { mode: 'huge-body', size: 2 * 1024 ** 3, undeclared: true },
-    args: ['--max-examples', '1', '--max-requests', '6', '--concurrency', '2'],
+    args: FEW,
     timeoutMs: 90_000,
   },
   {
@@ -80,14 +83,14 @@ const HOSTILE: readonly HostileCase[] = [
     label: 'JSON nested 1e6 deep',
     server: { mode: 'deep-json', depth: 1_000_000 },
     // Given, the limit lifts the request's bound on the answer's bytes: the nesting stops the parse.
-    args: ['--max-examples', '1', '--max-requests', '6', '--concurrency', '2', '--max-body-bytes', '10485760'],
+    args: [...FEW, '--max-body-bytes', '10485760'],
     timeoutMs: 90_000,
   },
   {
     key: 'memory.headerFloodMB',
     label: 'headers that never end',
     server: { mode: 'header-flood' },
-    args: ['--max-examples', '1', '--max-requests', '6', '--concurrency', '2', '--timeout-ms', '10000'],
+    args: [...FEW, '--timeout-ms', '10000'],
     timeoutMs: 90_000,
   },
   {

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { TgcReport } from '../report/report.js';
 import type { HostileServerOptions } from '../transport/__fixtures__/hostile-server.js';
-import { BIN, ROOT } from './__fixtures__/tgc-process.js';
+import { BIN, ROOT, startListening } from './__fixtures__/tgc-process.js';
 
 const MB = 1024 * 1024;
 const PEAK_RSS = 256 * MB;
@@ -26,35 +26,14 @@ interface Hostile {
 }
 
 /** The hostile server in its own process; killed by `stop()`, and by itself after 2 minutes. */
-function startHostile(options: HostileServerOptions): Promise<Hostile> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', HOSTILE, JSON.stringify({ ...options, lifetimeMs: 120_000 })], {
-      cwd: ROOT,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    const stop = (): void => {
+async function startHostile(options: HostileServerOptions): Promise<Hostile> {
+  const { url, child } = await startListening(['--import', 'tsx', HOSTILE, JSON.stringify({ ...options, lifetimeMs: 120_000 })], 'the hostile server');
+  return {
+    url,
+    stop: () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    };
-    const timer = setTimeout(() => {
-      stop();
-      reject(new Error(`the hostile server did not start: ${out}${err}`));
-    }, 30_000);
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve({ url: m[1], stop });
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the hostile server exited with ${String(code)}: ${out}${err}`));
-    });
-  });
+    },
+  };
 }
 
 interface Measured {

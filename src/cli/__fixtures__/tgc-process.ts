@@ -46,15 +46,25 @@ export interface MockProcess {
   stop(): Promise<number | null>;
 }
 
-/** Starts `tgc mock --port 0 …` and waits for its "listening on URL" line. */
-export function startMock(args: readonly string[] = []): Promise<MockProcess> {
+/** A child process that printed "listening on URL". */
+export interface Listening {
+  url: string;
+  child: ChildProcessWithoutNullStreams;
+  output: () => string;
+}
+
+/**
+ * Starts `node …args` and waits for its "listening on URL" line; rejects if it exits first or
+ * says nothing of the kind within 30 s (`what` names it in the error).
+ */
+export function startListening(args: readonly string[], what: string): Promise<Listening> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'mock', '--port', '0', ...args], { cwd: ROOT });
+    const child = spawn(process.execPath, args, { cwd: ROOT });
     let out = '';
     let err = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`tgc mock did not start: ${out}${err}`));
+      reject(new Error(`${what} did not start: ${out}${err}`));
     }, 30_000);
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.stdout.on('data', (d: Buffer) => {
@@ -62,22 +72,28 @@ export function startMock(args: readonly string[] = []): Promise<MockProcess> {
       const m = /listening on (http:\/\/\S+)/.exec(out);
       if (m?.[1]) {
         clearTimeout(timer);
-        resolve({
-          url: m[1],
-          child,
-          output: () => out,
-          stop: () =>
-            new Promise((done) => {
-              if (child.exitCode !== null) return done(child.exitCode);
-              child.once('close', (code) => done(code));
-              child.kill('SIGINT');
-            }),
-        });
+        resolve({ url: m[1], child, output: () => out });
       }
     });
     child.on('close', (code) => {
       clearTimeout(timer);
-      reject(new Error(`tgc mock exited with ${code}: ${out}${err}`));
+      reject(new Error(`${what} exited with ${code}: ${out}${err}`));
     });
   });
+}
+
+/** Starts `tgc mock --port 0 …` and waits for its "listening on URL" line. */
+export async function startMock(args: readonly string[] = []): Promise<MockProcess> {
+  const { url, child, output } = await startListening([BIN, 'mock', '--port', '0', ...args], 'tgc mock');
+  return {
+    url,
+    child,
+    output,
+    stop: () =>
+      new Promise((done) => {
+        if (child.exitCode !== null) return done(child.exitCode);
+        child.once('close', (code) => done(code));
+        child.kill('SIGINT');
+      }),
+  };
 }
