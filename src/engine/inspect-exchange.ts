@@ -48,9 +48,7 @@ export function applyChecks<V extends BaseExchangeView>(
   checks: readonly CheckDefinition<V>[],
 ): { findings: Finding[]; outcomes: Map<string, CheckOutcome> } {
   const findings: Finding[] = [];
-  // Kept in arrays; the Map is built on first read of `outcomes` (`tgc validate` reads only the
-  // findings, and a Map of ~30 entries per exchange costs a quarter of a JSON.parse of it).
-  const results: CheckOutcome[] = [];
+  const results: CheckOutcome[] = []; // results[i] is the outcome of checks[i]
   const incomplete = Boolean(view.transportFailure || view.redirect);
   for (const check of checks) {
     if (incomplete && check.id !== 'response-completes') {
@@ -75,75 +73,13 @@ export function applyChecks<V extends BaseExchangeView>(
     for (const f of result) findings.push(f);
     results.push(result.some((f) => f.severity === 'violation') ? FAIL : PASS);
   }
-  return { findings, outcomes: new LazyOutcomes(checks, results) };
-}
-
-/**
- * The outcomes by check id, a Map filled on first use: `tgc validate` reads only the findings,
- * and filling a Map of ~30 entries costs about a quarter of a JSON.parse of the exchange. Every
- * method that reads or writes fills it first.
- */
-class LazyOutcomes extends Map<string, CheckOutcome> {
-  #checks: readonly { id: string }[] | undefined;
-  #results: CheckOutcome[] | undefined;
-
-  /** `results[i]` is the outcome of `checks[i]`. */
-  constructor(checks: readonly { id: string }[], results: CheckOutcome[]) {
-    super();
-    this.#checks = checks;
-    this.#results = results;
-  }
-
-  #fill(): void {
-    const checks = this.#checks;
-    const results = this.#results;
-    if (checks === undefined || results === undefined) return;
-    this.#checks = undefined;
-    this.#results = undefined;
-    for (let i = 0; i < results.length; i++) super.set((checks[i] as { id: string }).id, results[i] as CheckOutcome);
-  }
-
-  override get size(): number {
-    this.#fill();
-    return super.size;
-  }
-  override get(key: string): CheckOutcome | undefined {
-    this.#fill();
-    return super.get(key);
-  }
-  override has(key: string): boolean {
-    this.#fill();
-    return super.has(key);
-  }
-  override set(key: string, value: CheckOutcome): this {
-    this.#fill();
-    return super.set(key, value);
-  }
-  override delete(key: string): boolean {
-    this.#fill();
-    return super.delete(key);
-  }
-  override clear(): void {
-    this.#fill();
-    super.clear();
-  }
-  override forEach(callback: (value: CheckOutcome, key: string, map: Map<string, CheckOutcome>) => void, thisArg?: unknown): void {
-    this.#fill();
-    super.forEach(callback, thisArg);
-  }
-  override keys(): MapIterator<string> {
-    this.#fill();
-    return super.keys();
-  }
-  override values(): MapIterator<CheckOutcome> {
-    this.#fill();
-    return super.values();
-  }
-  override entries(): MapIterator<[string, CheckOutcome]> {
-    this.#fill();
-    return super.entries();
-  }
-  override [Symbol.iterator](): MapIterator<[string, CheckOutcome]> {
-    return this.entries();
-  }
+  // The Map is built on first read: `tgc validate` reads only the findings, and building a Map
+  // of ~30 entries per exchange costs about a quarter of a JSON.parse of it.
+  let outcomes: Map<string, CheckOutcome> | undefined;
+  return {
+    findings,
+    get outcomes() {
+      return (outcomes ??= new Map(checks.map((c, i) => [c.id, results[i] as CheckOutcome])));
+    },
+  };
 }
