@@ -1,0 +1,43 @@
+/**
+ * One kind of `npm run bench`'s validation, in a tight loop, for profiling (not a benchmark of its
+ * own: bench/validation.ts is the measure). Replicates the kind's lines to BENCH_VALIDATION_KIND_MB
+ * (default 10), warms both sides, prints three baseline/tgc pairs, then (PROFILE_PASSES=N) runs
+ * tgc alone N more times, so that a `--cpu-prof` profile is mostly tgc's steady state.
+ *
+ *   node --expose-gc --import tsx bench/validation-kind.ts openaiJson
+ *   PROFILE_PASSES=10 node --cpu-prof --cpu-prof-dir=reports/profiles --import tsx bench/validation-kind.ts nativeJson
+ *   node --import tsx bench/profile.ts reports/profiles/*.cpuprofile --top 40
+ *
+ * Kinds: all, nativeJson, tgiArray, nativeStream, openaiChatStream, openaiJson.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { envInt, MiB } from './lib.js';
+import { apis } from './tgc.js';
+import { baseline, fixturesDir, kindLines, tgcPass, type Judges, type ValidationKind } from './validation.js';
+
+const kind = process.argv[2] ?? 'openaiJson';
+const dir = fixturesDir();
+const files = readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort();
+const lines = files.flatMap((f) => readFileSync(path.join(dir, f), 'utf8').split('\n').filter((l) => l.trim() !== ''));
+const contract: Judges = new Map(await Promise.all(apis.map(async (a) => [a, await a.decoder()] as const)));
+const chosen = kind === 'all' ? lines : kindLines(lines)[kind as ValidationKind];
+if (chosen === undefined || chosen.length === 0) throw new Error(`no lines of kind ${kind}`);
+const unit = Buffer.from(`${chosen.join('\n')}\n`, 'utf8');
+const copies = Math.ceil((envInt('BENCH_VALIDATION_KIND_MB', 10) * MiB) / unit.length);
+const bytes = Buffer.concat(Array.from({ length: copies }, () => unit));
+console.log(`${kind}: ${chosen.length} lines, ${unit.length} bytes, ${copies} copies`);
+for (let i = 0; i < 2; i++) {
+  tgcPass(bytes, contract);
+  baseline(bytes);
+}
+for (let i = 0; i < 3; i++) {
+  let t = performance.now();
+  baseline(bytes);
+  const b = performance.now() - t;
+  t = performance.now();
+  tgcPass(bytes, contract);
+  const g = performance.now() - t;
+  console.log(`JSON.parse ${b.toFixed(0)} ms, tgc ${g.toFixed(0)} ms, ratio ${(g / b).toFixed(2)}`);
+}
+for (let i = 0; i < envInt('PROFILE_PASSES', 0); i++) tgcPass(bytes, contract);
