@@ -221,6 +221,12 @@ export interface ExchangeTimings {
   totalMs?: number;
   /** Arrival of each data event of a stream. */
   eventMs?: number[];
+  /**
+   * The request went first on a kept-alive connection, idle for `idleMs`, that the server closed
+   * before any byte of an answer (`error`: ECONNRESET, EPIPE, "socket hang up", closed), and was
+   * sent again on a fresh connection; the other timings are that second attempt's.
+   */
+  resent?: { idleMs: number; error: string };
 }
 
 export interface TransportFailure {

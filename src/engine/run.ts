@@ -235,6 +235,7 @@ function sendOne(run: Run, route: RouteName | 'discover', body: ExactJson | unde
         totalMs: Math.round(t.totalMs * 10) / 10,
         ...(t.firstByteMs !== undefined ? { firstByteMs: Math.round(t.firstByteMs * 10) / 10 } : {}),
         ...(t.eventMs.length > 0 ? { eventMs: t.eventMs.map((ms) => Math.round(ms * 10) / 10) } : {}),
+        ...(t.resent ? { resent: t.resent } : {}),
       };
       if (extra.expectation) exchange.expectation = extra.expectation;
       run.emit({ type: 'exchange', exchange });

@@ -261,8 +261,29 @@ describe('send with a pool: a reused connection the server closed meanwhile', ()
       expect(server.connections).toBe(4);
       expect(p.opened).toBe(2);
       expect(results.map((r) => r.timings.reused)).toEqual([undefined, undefined, undefined, undefined]);
+      // The resend is said, with how long the connection had been idle: response-completes
+      // warns of a close after a short idle time (a server dropping requests), not after a long one.
+      expect(results.map((r) => r.timings.resent !== undefined)).toEqual([false, true, false, true]);
+      for (const r of [results[1], results[3]]) {
+        expect(r?.timings.resent?.error).toMatch(how === 'reset' ? /ECONNRESET|closed|socket hang up/ : /closed|socket hang up|ECONNRESET|EPIPE/);
+        expect(r?.timings.resent?.idleMs).toBeGreaterThanOrEqual(0);
+        expect(r?.timings.resent?.idleMs).toBeLessThan(500);
+      }
     },
   );
+
+  it('says how long the connection it resent on had been idle', async () => {
+    const server = await rawServer((_n, k) => (k === 0 ? OK : 'close'));
+    const p = pool(1);
+    const a = await send(get(server.url), FAST, undefined, p);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const b = await send(get(server.url), FAST, undefined, p);
+    expect(a.timings.resent).toBeUndefined();
+    expect(b.failure).toBeUndefined();
+    // Wide margins: timers on a loaded machine fire late, never early.
+    expect(b.timings.resent?.idleMs).toBeGreaterThanOrEqual(250);
+    expect(b.timings.resent?.idleMs).toBeLessThan(3_000);
+  });
 
   it('is retried once only: a server that cuts the fresh connection too is reported', async () => {
     // The first connection answers its first request; every later request is cut before any byte.

@@ -13,8 +13,12 @@
  *   hint runs out, whichever is sooner), and never keeps the process alive.
  * - A request that meets a reused connection the server had closed meanwhile (ECONNRESET, EPIPE,
  *   "socket hang up" before any response byte) is sent once more on a fresh connection by `send`:
- *   the race every keep-alive client has, never the server's fault.
+ *   the race every keep-alive client has. The pool notes when each connection fell idle
+ *   (`idleMs`), so that a close after a short idle time, which is not that race but a server
+ *   dropping requests on kept-alive connections, is still reported (response-completes).
  */
+import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import http from 'node:http';
 import https from 'node:https';
 
@@ -35,6 +39,11 @@ export interface ConnectionPool {
   agent(protocol: 'http:' | 'https:'): http.Agent;
   /** Connections opened so far (fresh TCP connections, retries included). */
   readonly opened: number;
+  /**
+   * How long `socket`, a connection of this pool handed to a request, had been idle before that
+   * (since the pool got it back from the previous request); undefined for one never used before.
+   */
+  idleMs(socket: Socket): number | undefined;
   /** Closes every connection, idle or busy (requests in flight are cut). Idempotent. */
   close(): void;
 }
@@ -66,7 +75,10 @@ export function createConnectionPool(options: ConnectionPoolOptions): Connection
     timeout: options.idleMs ?? 4_000,
   };
   let opened = 0;
+  // When each connection was last given back: node's Agent emits 'free' as it takes one back.
+  const idleSince = new WeakMap<Socket, number>();
   const counted = (agent: http.Agent): http.Agent => {
+    agent.on('free', (socket: Socket) => idleSince.set(socket, performance.now()));
     const create = agent.createConnection.bind(agent) as typeof agent.createConnection;
     agent.createConnection = ((...args: Parameters<typeof create>) => {
       opened++;
@@ -82,6 +94,10 @@ export function createConnectionPool(options: ConnectionPoolOptions): Connection
     agent: (protocol) => agents[protocol],
     get opened() {
       return opened;
+    },
+    idleMs(socket) {
+      const since = idleSince.get(socket);
+      return since === undefined ? undefined : performance.now() - since;
     },
     close() {
       agents['http:'].destroy();

@@ -55,9 +55,11 @@ const STOPPING_FINDINGS = new Set<string>(['too-many-events', 'event-too-large',
  *   only after a clean exchange: the response read to its end without any failure. The socket of
  *   any other exchange (a failure, a limit hit, an unread or partly read body, a compressed body,
  *   an upgrade, an abort) is destroyed. When a REUSED connection fails before any response byte
- *   (ECONNRESET, EPIPE, "socket hang up": the server had closed it while idle), the request is
- *   sent once more on a fresh connection (as undici and browsers do), and only then; `timings`
- *   are then those of the second attempt, from the same start.
+ *   (ECONNRESET, EPIPE, "socket hang up": the server had closed it while idle, or on receiving
+ *   the request), the request is sent once more on a fresh connection (as browsers do; Node's
+ *   fetch does not resend a POST), and only then; `timings` are then those of the second
+ *   attempt, from the same start, and `timings.resent` says how long the first connection had
+ *   been idle and what ended it.
  * - `Accept-Encoding: identity` is always sent (a caller's `accept-encoding` is replaced). A
  *   response that is compressed anyway is not decompressed (so no gzip bomb can inflate): its
  *   body is not read and the failure is `protocol-error` ("compressed body although identity was
@@ -180,6 +182,9 @@ function exchange(
   let socket: Socket | undefined;
   let reused = false;
   let retried = false;
+  /** How long the current attempt's kept-alive connection had been idle (the pool's note). */
+  let idleBeforeMs: number | undefined;
+  let resent: { idleMs: number; error: string } | undefined;
 
   const timer = (ms: number, fn: () => void): NodeJS.Timeout => {
     const t = setTimeout(fn, ms);
@@ -234,6 +239,7 @@ function exchange(
     socket?.off('data', onFirstByte).off('connect', onConnect);
     if (failure !== undefined || !complete) socket?.destroy();
     if (reused) result.timings.reused = true;
+    if (resent) result.timings.resent = resent;
     resolve(result);
   }
 
@@ -429,6 +435,7 @@ function exchange(
       if (req !== r) return;
       socket = s;
       reused = r.reusedSocket;
+      idleBeforeMs = reused ? pool?.idleMs(s) : undefined;
       if (!s.connecting && s.readyState === 'open') onConnect();
       else s.once('connect', onConnect);
       // Once per request: on a kept-alive connection, the first byte of this request's answer.
@@ -442,15 +449,19 @@ function exchange(
 
   /**
    * A kept-alive connection that fails before any byte of the answer (ECONNRESET, EPIPE, "socket
-   * hang up", a close) had been closed by the server while idle: the race every keep-alive client
-   * has, never the server's fault. The request is sent once more, on a fresh connection, and only
-   * then: a fresh connection's failure, or a failure after a response byte, is the server's.
+   * hang up", a close) was closed by the server: while idle, the race every keep-alive client
+   * has; or on receiving this request, which drops it. The request is sent once more, on a fresh
+   * connection, and only then: a fresh connection's failure, or a failure after a response byte,
+   * is the server's. The result says so (`timings.resent`, with how long the connection had been
+   * idle), so that response-completes can tell a server that drops requests from the race.
    * Returns whether it retried.
    */
   function retryStale(error: unknown): boolean {
     if (settled || retried || req?.reusedSocket !== true || firstByteMs !== undefined || response !== undefined) return false;
     if (error !== undefined && !isStaleError(error)) return false;
     retried = true;
+    const what = error === undefined ? 'closed' : ((error as NodeJS.ErrnoException).code ?? (error as Error).message);
+    resent = { idleMs: Math.round((idleBeforeMs ?? 0) * 10) / 10, error: what };
     socket?.off('data', onFirstByte).destroy();
     req.destroy();
     socket = undefined;

@@ -110,6 +110,12 @@ export interface TransportResult {
     connectMs?: number;
     /** The request went on a kept-alive connection an earlier exchange had used (see `send`'s pool). */
     reused?: true;
+    /**
+     * The request went first on a kept-alive connection, idle for `idleMs` (rounded to 0.1 ms),
+     * that the server closed before any byte of an answer (`error`: what node saw), and was sent
+     * again on a fresh connection: the other timings are the second attempt's.
+     */
+    resent?: { idleMs: number; error: string };
     /** Start → first response byte. */
     firstByteMs?: number;
     /** Start → the result. */
