@@ -17,9 +17,10 @@
  * BENCH_MEMORY_ONLY=run10k,run10kFaulted,endlessSse,hugeBody,hugeBodyUndeclared,deepJson,headerFlood,slowStreams.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { peakRssBytes } from '../src/cli/__fixtures__/peak-rss.js';
 import { CLI, envInt, log, round, ROOT, startListening, startMock, type ListeningProcess, type Metric } from './lib.js';
 
 export const MEMORY_GOAL_MB = 256;
@@ -102,17 +103,6 @@ const HOSTILE: readonly HostileCase[] = [
   },
 ];
 
-/** Peak RSS (VmHWM) of a live process, in KiB, or undefined once it is gone (or off Linux). */
-function vmHwmKiB(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const m = /VmHWM:\s+(\d+)\s*kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m?.[1] ? Number(m[1]) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Runs `tgc run` with `args` to its end or `timeoutMs`, sampling its peak RSS from outside. */
 function measureRun(args: readonly string[], timeoutMs: number): Promise<Measured> {
   const reportDir = mkdtempSync(path.join(os.tmpdir(), 'tgc-bench-memory-'));
@@ -127,8 +117,8 @@ function measureRun(args: readonly string[], timeoutMs: number): Promise<Measure
   child.stdout.on('data', (c: Buffer) => (stdout = (stdout + c.toString()).slice(-4000)));
   child.stderr.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
   const sample = (): void => {
-    const kib = vmHwmKiB(child.pid);
-    if (kib !== undefined && kib > peakKiB) peakKiB = kib;
+    const bytes = peakRssBytes(child.pid);
+    if (bytes !== undefined && bytes / 1024 > peakKiB) peakKiB = bytes / 1024;
   };
   const poll = setInterval(sample, 20);
   let timedOut = false;

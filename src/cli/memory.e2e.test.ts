@@ -12,6 +12,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { TgcReport } from '../report/report.js';
 import type { HostileServerOptions } from '../transport/__fixtures__/hostile-server.js';
+import { peakRssBytes } from './__fixtures__/peak-rss.js';
 import { BIN, ROOT, startListening } from './__fixtures__/tgc-process.js';
 
 const MB = 1024 * 1024;
@@ -44,15 +45,6 @@ interface Measured {
   report: TgcReport;
 }
 
-function vmHwm(pid: number): number | undefined {
-  try {
-    const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m?.[1] ? Number(m[1]) * 1024 : undefined;
-  } catch {
-    return undefined; // exited meanwhile
-  }
-}
-
 /** `tgc run --url URL --seed 1 --rate 0 …args`, its peak resident size polled every 20 ms. */
 function run(name: string, url: string, args: readonly string[]): Promise<Measured> {
   const dir = path.join(tmp, name);
@@ -65,7 +57,7 @@ function run(name: string, url: string, args: readonly string[]): Promise<Measur
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     const poll = setInterval(() => {
-      const v = child.pid === undefined ? undefined : vmHwm(child.pid);
+      const v = peakRssBytes(child.pid);
       if (v !== undefined && v > peakRss) peakRss = v;
     }, 20);
     const timer = setTimeout(() => {
@@ -74,7 +66,7 @@ function run(name: string, url: string, args: readonly string[]): Promise<Measur
     }, 60_000);
     child.once('exit', () => {
       // The status is readable until the parent reaps the child: one last read.
-      const v = child.pid === undefined ? undefined : vmHwm(child.pid);
+      const v = peakRssBytes(child.pid);
       if (v !== undefined && v > peakRss) peakRss = v;
     });
     child.once('close', (code) => {
