@@ -139,6 +139,33 @@ describe('a target that hangs, stalls or refuses', () => {
   });
 });
 
+describe('a target that drops the requests it reads on kept-alive connections', () => {
+  it('the client gets every answer (the proxy resends on a fresh connection), and the report warns of each drop', async () => {
+    const body = '{"generated_text":" world"}';
+    const answer = `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body}`;
+    const dropping = await rawServer((socket) => {
+      let requests = 0;
+      socket.on('data', () => {
+        // One request a packet on loopback: answer the first of the connection, drop the next.
+        if (++requests > 1) socket.destroy();
+        else socket.write(answer);
+      });
+    });
+    const reports = path.join(dir, 'dropping');
+    const proxy = await startProxyProcess(['--target', dropping, '--report-dir', reports, '--format', 'json']);
+    for (let i = 0; i < 4; i++) {
+      const got = await post(`${proxy.url}/generate`, { inputs: 'Hello', parameters: { max_new_tokens: 1 } });
+      expect(got.status).toBe(200);
+      expect(got.body.toString()).toBe(body);
+    }
+    const stopped = await proxy.stop('SIGTERM');
+    expect(stopped.code, stopped.stdout + stopped.stderr).toBe(0);
+    const dropped = readReport(reports).findings.filter((f) => f.kind === 'kept-alive-dropped');
+    expect(dropped.length).toBeGreaterThanOrEqual(1);
+    expect(dropped.every((f) => f.check === 'response-completes' && f.severity === 'warning')).toBe(true);
+  });
+});
+
 describe('stopping', () => {
   it('the first SIGINT lets a stream in flight finish, judges it, and exits by the verdict (0)', async () => {
     const server = await startReferenceServer({ latencyMs: 40 });

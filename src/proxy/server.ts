@@ -214,7 +214,7 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyServer> {
         if (cutAtStop) return notJudged(label, 'still in flight when the proxy stopped');
         if (clientGone || failure?.kind === 'aborted') return notJudged(label, 'the client went away before the answer ended');
         if (!decision.judged) return notJudged(label, decision.reason, { route: label, status: up.statusCode ?? 0, totalMs: performance.now() - t0, firstByteMs });
-        const facts = { method, url: url.toString(), label, t0, firstByteMs, stream: sse };
+        const facts = { method, url: url.toString(), label, t0, firstByteMs, stream: sse, ...(outcome.resent ? { resent: outcome.resent } : {}) };
         settle(judgeExchange(decision.route, decision.api, facts, req, requestCapture, requestEnded, { up, capture: responseCapture }, failure));
       })
       .catch(() => {
@@ -230,7 +230,7 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyServer> {
   async function judgeExchange(
     route: RouteName,
     api: ApiName,
-    facts: { method: string; url: string; label: string; t0: number; firstByteMs: number | undefined; stream: boolean },
+    facts: { method: string; url: string; label: string; t0: number; firstByteMs: number | undefined; stream: boolean; resent?: { idleMs: number; error: string } },
     req: IncomingMessage,
     requestCapture: BoundedCapture | undefined,
     requestEnded: boolean,
@@ -291,7 +291,11 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyServer> {
     exchange.api = api;
     const requestHeaders = redactHeaders(joinHeaders(endToEndHeaders(req.rawHeaders)));
     exchange.requestHeaders = requestHeaders;
-    exchange.timings = { totalMs: round(totalMs), ...(facts.firstByteMs !== undefined ? { firstByteMs: round(facts.firstByteMs) } : {}) };
+    exchange.timings = {
+      totalMs: round(totalMs),
+      ...(facts.firstByteMs !== undefined ? { firstByteMs: round(facts.firstByteMs) } : {}),
+      ...(facts.resent ? { resent: facts.resent } : {}),
+    };
 
     const judgement = await judge(exchange, requestEnded ? (requestBytes ?? 0) : undefined);
     const exchangeFacts: ExchangeFacts = {

@@ -162,10 +162,16 @@ describe('createForwarder', () => {
     const base = await listen(server);
     const forwarder = createForwarder({ connectTimeoutMs: 2_000, firstByteTimeoutMs: 2_000 });
     closers.push(() => forwarder.close());
+    const resent: unknown[] = [];
     for (let i = 0; i < 3; i++) {
       const out = ok(await forwarder.forward({ method: 'POST', url: new URL(`${base}/generate`), rawHeaders: ['content-length', '2'], body: Buffer.from('{}') }));
       expect(await readAll(out.response)).toBe('ok');
+      resent.push(out.resent);
     }
     expect(connections).toBe(3);
+    // The resend is said, with the reused connection's idle time (here a few ms: a drop, not a timeout).
+    expect(resent[0]).toBeUndefined();
+    for (const r of resent.slice(1)) expect(r).toMatchObject({ idleMs: expect.any(Number) as number, error: expect.stringMatching(/ECONNRESET|socket hang up/) as string });
+    expect((resent[1] as { idleMs: number }).idleMs).toBeLessThan(1_000);
   });
 });

@@ -8,7 +8,9 @@
  * - Connections to the target are kept alive and reused (the proxy must not cost a handshake per
  *   request). A request that meets a reused connection the target had just closed is sent once
  *   more on a fresh one, when its whole body is known (`replay`): the race every keep-alive
- *   client has, never the target's fault.
+ *   client has, or a target dropping the requests it reads on kept-alive connections; the
+ *   outcome says so (`resent`, with how long the connection had been idle), and the proxy's
+ *   response-completes tells the two apart.
  * - Nothing is decompressed, nothing is followed (a 3xx goes back to the client as it came).
  * - Hop-by-hop headers (RFC 9110 §7.6.1: `Connection`, the headers it names, `Keep-Alive`,
  *   `Proxy-*`, `TE`, `Trailer`, `Transfer-Encoding`, `Upgrade`) are the caller's to drop with
@@ -125,6 +127,11 @@ export type ForwardOutcome =
       /** Start → response headers, in ms. */
       firstByteMs: number;
       /**
+       * The request went first on a kept-alive connection, idle for `idleMs`, that the target
+       * closed before answering (`error`), and was resent on a fresh one: this is that answer.
+       */
+      resent?: { idleMs: number; error: string };
+      /**
        * Settles once the response has ended (`undefined`) or failed (the failure), after
        * which the forwarder has released its timers and listeners.
        */
@@ -170,11 +177,15 @@ export function createForwarder(limits: ForwardLimits = DEFAULT_FORWARD_LIMITS):
     'http:': new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 256, scheduling: 'lifo' }),
     'https:': new https.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 256, scheduling: 'lifo' }),
   };
+  // When each connection was last given back (node's Agent emits 'free' as it takes one back).
+  const idleSince = new WeakMap<Socket, number>();
+  for (const agent of Object.values(agents)) agent.on('free', (socket: Socket) => idleSince.set(socket, performance.now()));
+  const pool: Pool = { agents, idleSince };
   return {
     forward(request, signal) {
       return new Promise<ForwardOutcome>((resolve) => {
         try {
-          attempt(request, limits, agents, signal, true, resolve);
+          attempt(request, limits, pool, signal, undefined, resolve);
         } catch (e) {
           // Not reachable by design; kept so that a bug here cannot become a rejection.
           resolve({ ok: false, kind: 'protocol-error', message: `[tgc] forward error: ${e instanceof Error ? e.message : String(e)}`, connected: false, afterBytes: 0 });
@@ -188,14 +199,25 @@ export function createForwarder(limits: ForwardLimits = DEFAULT_FORWARD_LIMITS):
   };
 }
 
+interface Pool {
+  agents: { 'http:': http.Agent; 'https:': https.Agent };
+  idleSince: WeakMap<Socket, number>;
+}
+
+/**
+ * One attempt at `request`; `resent` is set on the second, after a reused connection the target
+ * closed (there is no third).
+ */
 function attempt(
   request: ForwardRequest,
   limits: ForwardLimits,
-  agents: { 'http:': http.Agent; 'https:': https.Agent },
+  pool: Pool,
   signal: AbortSignal | undefined,
-  mayRetry: boolean,
+  resent: { idleMs: number; error: string } | undefined,
   resolve: (outcome: ForwardOutcome) => void,
 ): void {
+  const { agents } = pool;
+  const mayRetry = resent === undefined;
   const fail = (kind: TransportFailureKind, message: string, connected: boolean): void =>
     resolve({ ok: false, kind, message, connected, afterBytes: 0 });
   const { url } = request;
@@ -223,6 +245,7 @@ function attempt(
   let bytes = 0;
   let declaredLength: number | undefined;
   let connectTimer: NodeJS.Timeout | undefined;
+  let idleBeforeMs: number | undefined; // of a reused connection, as the pool noted
   let endBody: ((failure: ForwardFailure | undefined) => void) | undefined;
   let req: http.ClientRequest;
 
@@ -277,6 +300,10 @@ function attempt(
   signal?.addEventListener('abort', onAbort, { once: true });
 
   req.on('socket', (socket: Socket) => {
+    if (req.reusedSocket) {
+      const since = pool.idleSince.get(socket);
+      if (since !== undefined) idleBeforeMs = performance.now() - since;
+    }
     const onConnect = (): void => {
       connected = true;
       clearTimeout(connectTimer);
@@ -302,7 +329,8 @@ function attempt(
       settled = true;
       cleanup();
       if (request.body && !Buffer.isBuffer(request.body)) request.body.unpipe(req);
-      attempt({ ...request, body }, limits, agents, signal, false, resolve);
+      const what = error.code ?? error.message;
+      attempt({ ...request, body }, limits, pool, signal, { idleMs: Math.round((idleBeforeMs ?? 0) * 10) / 10, error: what }, resolve);
       return;
     }
     const c = classifyError(error, { connected, responded, bytes, ...(declaredLength !== undefined ? { declaredLength } : {}) });
@@ -347,7 +375,7 @@ function attempt(
       if (!res.complete) endBody?.({ kind: 'reset', message: `the connection closed before the body ended (after ${bytes} bytes)`, connected: true, afterBytes: bytes });
       else endBody?.(undefined);
     });
-    settle({ ok: true, response: res, firstByteMs: elapsed(), ended });
+    settle({ ok: true, response: res, firstByteMs: elapsed(), ended, ...(resent ? { resent } : {}) });
   });
 
   if (request.body === undefined) req.end();
