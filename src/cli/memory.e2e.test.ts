@@ -134,6 +134,14 @@ describe.skipIf(!existsSync(BIN) || !existsSync('/proc/self/status'))('tgc run: 
     expect(m.peakRss).toBeLessThan(PEAK_RSS);
   });
 
+  it('a server that answers every request with an endless 500 body, 8 at once: body-too-large past 1 MiB and the request, < 256 MB', async () => {
+    const m = await against({ mode: 'huge-body', size: 2 * 1024 ** 3, undeclared: true, status: '500 Internal Server Error' }, 'huge-error-body', [
+      '--max-examples', '2', '--max-requests', '24', '--concurrency', '8',
+    ]);
+    expectOneLimitViolation(m, 'body-too-large', /^the body exceeded \d+ bytes \(the bound for an answer that is not 2xx, to a request of \d+ bytes: 1 MiB, plus four times the request.*--max-body-bytes N sets another bound/);
+    expect(m.peakRss).toBeLessThan(PEAK_RSS);
+  });
+
   it('JSON nested a million deep: kept as text, never parsed, < 256 MB', async () => {
     // 2 MB of brackets: past the bound a request sets on its answer, so --max-body-bytes (given,
     // even at its default) lifts it and lets the nesting be what stops the parse.

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { nativeBodyByteBound, nativeStreamEventBound } from '../apis/native.js';
 import { openaiBodyByteBound, openaiStreamEventBound } from '../apis/openai-driver.js';
 import { DEFAULT_LIMITS, makeLimits, type TransportResult } from '../transport/index.js';
-import { caseLimits } from './case-limits.js';
+import { caseLimits, ERROR_BODY_BASE_BYTES, errorBodyBound } from './case-limits.js';
 
 const cut = (message: string): TransportResult => ({
   connected: true,
@@ -131,5 +131,25 @@ describe('caseLimits', () => {
     // --max-body-bytes given (any value other than the default): no bound.
     expect(caseLimits(makeLimits({ maxBodyBytes: 1000 }), bytes, body).maxOkBodyBytes).toBeUndefined();
     expect(caseLimits(DEFAULT_LIMITS, { events: nativeStreamEventBound }, body).maxOkBodyBytes).toBeUndefined();
+  });
+
+  it('bounds a body of any other status by 1 MiB plus four times the request, and names the bound when hit', () => {
+    const c = caseLimits(DEFAULT_LIMITS, { errorBytes: errorBodyBound }, body, 1000);
+    expect(c.maxErrorBodyBytes).toBe(ERROR_BODY_BASE_BYTES + 4000);
+    expect(c.maxOkBodyBytes).toBeUndefined();
+    const page = { ...cut('x'), status: 500 };
+    page.failure = { kind: 'body-too-large', message: 'the body exceeded 1052576 bytes, the bound its request sets', afterBytes: 1_100_000 };
+    c.explain(page);
+    expect(page.failure.message).toBe(
+      `the body exceeded ${ERROR_BODY_BASE_BYTES + 4000} bytes (the bound for an answer that is not 2xx, to a request of 1000 bytes: ` +
+        '1 MiB, plus four times the request, which an error may quote); reading stopped after 1100000 bytes; --max-body-bytes N sets another bound for every body',
+    );
+    // A 2xx failure is not this bound's; --max-body-bytes given: no bound; one above maxBodyBytes: none either.
+    const ok = { ...cut('x'), status: 200 };
+    ok.failure = { kind: 'body-too-large', message: 'y', afterBytes: 1 };
+    c.explain(ok);
+    expect(ok.failure.message).toBe('y');
+    expect(caseLimits(makeLimits({ maxBodyBytes: 1000 }), { errorBytes: errorBodyBound }, body, 10).maxErrorBodyBytes).toBeUndefined();
+    expect(caseLimits(DEFAULT_LIMITS, { errorBytes: errorBodyBound }, body, 4 * 1024 * 1024).maxErrorBodyBytes).toBeUndefined();
   });
 });

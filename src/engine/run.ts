@@ -13,7 +13,7 @@ import type { ReportCheck, ReportFinding, ReportOmittedFindings, ReportRunOption
 import { REPORT_SCHEMA_VERSION } from '../report/report.js';
 import { createConnectionPool, send, toRecordedExchange, type ConnectionPool, type TransportResult } from '../transport/index.js';
 import { VERSION } from '../version.js';
-import { caseLimits } from './case-limits.js';
+import { caseLimits, errorBodyBound } from './case-limits.js';
 import type { Case } from './cases.js';
 import { applyChecks, type CheckOutcome } from './inspect-exchange.js';
 import type { KnownServerLimits, RunOptions, ShardSpec } from './options.js';
@@ -205,8 +205,10 @@ function sendOne(run: Run, route: RouteName | 'discover', body: ExactJson | unde
       {
         events: options.fixedMaxEvents === true ? undefined : (b) => run.driver.streamEventBound?.(b),
         bodyBytes: options.fixedMaxBodyBytes === true ? undefined : (b) => run.driver.bodyByteBound?.(b),
+        errorBytes: options.fixedMaxBodyBytes === true ? undefined : errorBodyBound,
       },
       body,
+      requestText === undefined ? 0 : Buffer.byteLength(requestText),
     );
     const result = await send(
       {
@@ -215,6 +217,7 @@ function sendOne(run: Run, route: RouteName | 'discover', body: ExactJson | unde
         headers: wire,
         ...(requestText !== undefined ? { body: requestText } : {}),
         ...(caseBound.maxOkBodyBytes !== undefined ? { maxOkBodyBytes: caseBound.maxOkBodyBytes } : {}),
+        ...(caseBound.maxErrorBodyBytes !== undefined ? { maxErrorBodyBytes: caseBound.maxErrorBodyBytes } : {}),
       },
       caseBound.limits,
       signal,

@@ -276,6 +276,21 @@ describe('send: a server that floods', () => {
     expect(result.bodyText?.length).toBe(512 * 1024);
   });
 
+  it('the bound on any other status (maxErrorBodyBytes) stops an error flood there, and leaves a 2xx alone', async () => {
+    const bound = 300 * 1024;
+    const flood = await hostile('huge-body', { undeclared: true, status: '500 Internal Server Error' });
+    const outcome = await timed(request(flood.url, { maxErrorBodyBytes: bound }), { ...DEFAULT_LIMITS, timeoutMs: 10_000 });
+    await expectViolation(flood, outcome, 'body-too-large', 10_000);
+    expect(outcome.result.status).toBe(500);
+    expect(outcome.result.failure?.message).toBe(`the body exceeded ${bound} bytes, the bound its request sets; --max-body-bytes raises it`);
+    expect(outcome.result.failure?.afterBytes).toBeLessThan(4 * MiB);
+
+    const ok = await hostile('huge-body', { undeclared: true, size: 512 * 1024 });
+    const { result } = await timed(request(ok.url, { maxErrorBodyBytes: bound }), { ...DEFAULT_LIMITS, timeoutMs: 10_000 });
+    expect(result.failure, result.failure?.message).toBeUndefined();
+    expect(result.bodyText?.length).toBe(512 * 1024);
+  });
+
   it('endless response headers: protocol-error (node caps headers at 16 KiB)', async () => {
     const server = await hostile('header-flood');
     const outcome = await timed(request(server.url), FAST);

@@ -366,7 +366,8 @@ function exchange(
       );
       return;
     }
-    if (status >= 200 && status < 300 && request.maxOkBodyBytes !== undefined) maxBody = Math.min(limits.maxBodyBytes, request.maxOkBodyBytes);
+    const bound = status >= 200 && status < 300 ? request.maxOkBodyBytes : request.maxErrorBodyBytes;
+    if (bound !== undefined) maxBody = Math.min(limits.maxBodyBytes, bound);
     if (declaredLength !== undefined && declaredLength > maxBody) {
       // Too large before its first byte: none is read (a 2 GiB body costs nothing).
       fail('body-too-large', `the body declares Content-Length ${declaredLength}, more than ${bodyLimitName()}; not read`);

@@ -16,10 +16,14 @@ export interface TransportRequest {
   body?: string;
   /**
    * The most bytes of a 2xx body (or stream), where the request bounds a correct answer (the
-   * engine's case limits); the smaller of it and `maxBodyBytes` applies. Other statuses keep
-   * `maxBodyBytes`: an error page owes nothing to the request. Exceeded: `body-too-large`.
+   * engine's case limits); the smaller of it and `maxBodyBytes` applies. Exceeded: `body-too-large`.
    */
   maxOkBodyBytes?: number;
+  /**
+   * The most bytes of a body with any other status (an error, a redirect): the smaller of it and
+   * `maxBodyBytes` applies. Exceeded: `body-too-large`.
+   */
+  maxErrorBodyBytes?: number;
 }
 
 /**
