@@ -13,6 +13,16 @@ describe('joinHeaders', () => {
     expect(Object.getPrototypeOf(headers)).toBe(Object.prototype);
     expect(Object.keys(headers)).toEqual(['__proto__']);
   });
+
+  it('names of Object.prototype members are headers like any other, repeats joined', () => {
+    const headers = joinHeaders(['constructor', 'a', 'toString', 'b', '__proto__', 'x', '__Proto__', 'y', 'hasOwnProperty', 'z']);
+    expect(Object.entries(headers)).toEqual([
+      ['constructor', 'a'],
+      ['tostring', 'b'],
+      ['__proto__', 'x, y'],
+      ['hasownproperty', 'z'],
+    ]);
+  });
 });
 
 describe('media types', () => {
