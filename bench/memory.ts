@@ -14,7 +14,7 @@
  * value (null) and says so.
  *
  * Environment: BENCH_MEMORY_CASES=10000 (cases of the two long runs; fewer for a quick look),
- * BENCH_MEMORY_ONLY=run10k,run10kFaulted,endlessSse,hugeBody,hugeBodyUndeclared,deepJson,headerFlood,slowStreams.
+ * BENCH_MEMORY_ONLY=run10k,run10kFaulted,endlessSse,hugeBody,hugeBodyUndeclared,hugeBodyConcurrent,hugeErrorBody,deepJson,headerFlood,slowStreams.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -77,6 +77,21 @@ const HOSTILE: readonly HostileCase[] = [
     label: 'a 2 GB body without Content-Length',
     server: { mode: 'huge-body', size: 2 * 1024 ** 3, undeclared: true },
     args: FEW,
+    timeoutMs: 90_000,
+  },
+  {
+    // Eight at once, forty in all: the requests that set no bound on their answer (top tokens) meet 10 MiB each.
+    key: 'memory.hugeBodyConcurrentMB',
+    label: 'a 2 GB body without Content-Length, 8 requests at once',
+    server: { mode: 'huge-body', size: 2 * 1024 ** 3, undeclared: true },
+    args: ['--max-examples', '2', '--max-requests', '40', '--concurrency', '8'],
+    timeoutMs: 90_000,
+  },
+  {
+    key: 'memory.hugeErrorBodyMB',
+    label: 'an endless 500 body, 8 requests at once',
+    server: { mode: 'huge-body', size: 2 * 1024 ** 3, undeclared: true, status: '500 Internal Server Error' },
+    args: ['--max-examples', '2', '--max-requests', '40', '--concurrency', '8'],
     timeoutMs: 90_000,
   },
   {
