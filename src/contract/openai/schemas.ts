@@ -243,6 +243,15 @@ function branches(errors: readonly ErrorObject[], o: ErrorObject): Map<string, E
   return byBranch;
 }
 
+/** Whether some error is a oneOf/anyOf one (else the rewrites below leave the errors as they are). */
+function hasAlternative(errors: readonly ErrorObject[]): boolean {
+  for (let i = 0; i < errors.length; i++) {
+    const k = (errors[i] as ErrorObject).keyword;
+    if (k === 'oneOf' || k === 'anyOf') return true;
+  }
+  return false;
+}
+
 /** oneOf/anyOf errors, deepest schema first (inner alternatives are settled before outer ones). */
 function alternatives(errors: readonly ErrorObject[]): ErrorObject[] {
   return errors
@@ -257,6 +266,8 @@ function alternatives(errors: readonly ErrorObject[]): ErrorObject[] {
  * message) say nothing about the value and are dropped.
  */
 function keepMatchingBranches(errors: ErrorObject[]): ErrorObject[] {
+  // Most failures (unknown keys) have no alternative among them: nothing to drop, no copy made.
+  if (!hasAlternative(errors)) return errors;
   let out = [...errors];
   for (const o of alternatives(errors)) {
     if (!out.includes(o)) continue;
@@ -278,6 +289,7 @@ function keepMatchingBranches(errors: ErrorObject[]): ErrorObject[] {
  * discriminators). Where one branch remains, its errors stand for the alternative's.
  */
 function pruneDiscriminated(errors: ErrorObject[]): ErrorObject[] {
+  if (!hasAlternative(errors)) return errors;
   let out = [...errors];
   for (const o of alternatives(errors)) {
     // A oneOf that failed because several branches passed: no branch's errors explain it.
