@@ -94,7 +94,7 @@ export const openaiFinishReason: CheckDefinition<OpenAIExchangeView> = {
       if (tally.bump(departure)) return;
       const expected = `null or one of ${allowed.join(', ')}`;
       const at = typeof place === 'function' ? place() : place;
-      tally.add(departure, () => ({ ...at, message: `expected finish_reason to be ${expected} (${typeof where === 'function' ? where() : where}) but saw ${show(value)}` }));
+      tally.add(departure, () => ({ pointer: at.pointer, event: at.event, message: `expected finish_reason to be ${expected} (${typeof where === 'function' ? where() : where}) but saw ${show(value)}` }));
     };
 
     if (!view.streamed) {

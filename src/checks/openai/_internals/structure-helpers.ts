@@ -181,8 +181,14 @@ export class Tally<K extends string> {
   add(kind: K, place: { message: string; pointer?: string; event?: number } | (() => { message: string; pointer?: string; event?: number })): void {
     const hits = (this.hits ??= new Map());
     const seen = hits.get(kind);
-    if (seen !== undefined) seen.count += 1;
-    else hits.set(kind, { ...(typeof place === 'function' ? place() : place), count: 1 });
+    if (seen !== undefined) {
+      seen.count += 1;
+      return;
+    }
+    // Field by field, not a spread: places come in many shapes, and a spread over many shapes
+    // takes V8's slow path (about a microsecond each). `findings` reads only these four.
+    const p = typeof place === 'function' ? place() : place;
+    hits.set(kind, { message: p.message, pointer: p.pointer, event: p.event, count: 1 });
   }
 
   has(kind: K): boolean {
