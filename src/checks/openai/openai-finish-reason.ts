@@ -104,10 +104,10 @@ export const openaiFinishReason: CheckDefinition<OpenAIExchangeView> = {
       if (choices.length === 0) return { skip: 'the response has no choices' };
       for (const { choice, at } of choices) {
         const value = choice['finish_reason'];
-        const at_ = pointer('/choices', at, 'finish_reason');
+        // The pointer is written only for a finding (most choices have an allowed value).
         if (value === null || value === undefined) {
-          tally.add('missing', { pointer: at_, message: `expected choice ${at} of a completed response to have a finish_reason from the enum but it is ${value === null ? 'null' : 'absent'}` });
-        } else enumFinding(value, `choice ${at}`, { pointer: at_ });
+          tally.add('missing', () => ({ pointer: pointer('/choices', at, 'finish_reason'), message: `expected choice ${at} of a completed response to have a finish_reason from the enum but it is ${value === null ? 'null' : 'absent'}` }));
+        } else enumFinding(value, `choice ${at}`, () => ({ pointer: pointer('/choices', at, 'finish_reason') }));
       }
       return tally.findings(report, 'choice');
     }
