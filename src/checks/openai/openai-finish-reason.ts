@@ -145,17 +145,27 @@ export const openaiFinishReason: CheckDefinition<OpenAIExchangeView> = {
     for (const [key, list] of byChoice) {
       const label = key.startsWith('?') ? `the choice with index ${key.slice(1)}` : `choice ${key}`;
       const last = list.length - 1;
-      list.forEach((o, i) => {
-        if (i < last && !o.present) {
+      // One plain pass (no closure or array per occurrence): the absent keys before the last, and
+      // the occurrences that end the choice (the first two, and how many).
+      let first: number | undefined;
+      let second: number | undefined;
+      let finals = 0;
+      for (let i = 0; i <= last; i++) {
+        const o = list[i] as Occurrence;
+        // Counted without a closure when the kind was seen before (xAI omits the key on every chunk).
+        if (i < last && !o.present && !tally.bump('absent-before-last')) {
           tally.add('absent-before-last', () => ({ event: o.event, pointer: finishPointer(o.at), message: `expected finish_reason: null on ${label}'s chunks before its last, but the key is absent at event ${o.event}` }));
         }
-      });
-      const finals = list.flatMap((o, i) => (ends(o.value) ? [i] : []));
-      const [first, second] = finals;
+        if (ends(o.value)) {
+          if (first === undefined) first = i;
+          else if (second === undefined) second = i;
+          finals++;
+        }
+      }
       if (first !== undefined && second !== undefined) {
         const o = list[second];
         if (o !== undefined) {
-          tally.add('repeated', { event: o.event, pointer: finishPointer(o.at), message: `expected one non-null finish_reason for ${label} but it got ${finals.length} (a second, ${show(o.value)}, at event ${o.event})` });
+          tally.add('repeated', { event: o.event, pointer: finishPointer(o.at), message: `expected one non-null finish_reason for ${label} but it got ${finals} (a second, ${show(o.value)}, at event ${o.event})` });
         }
       } else if (first !== undefined && first !== last) {
         const o = list[first];
