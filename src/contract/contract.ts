@@ -161,6 +161,7 @@ function run<T>(
   nullAsOmitted: readonly string[],
   bigIntFree = false,
   violations = true,
+  strictFailed = false,
 ): Validated<T> {
   const findings: Finding[] = [];
   const body = dropNullsAsOmitted(input, nullAsOmitted, check, what, prefix, findings);
@@ -171,7 +172,9 @@ function run<T>(
   // `strict` only closes objects (schemas.ts closeObjects), and every oneOf of the spec is told
   // apart by `type` or an enum, so a body `strict` accepts `lenient` accepts too: a conforming
   // body without unknown keys is validated once.
-  const strictOk = schema.strict(approx);
+  // `strictFailed`: the caller has just called `schema.strict` on this very input (bigint-free,
+  // no null-as-omitted path) and it returned false; its errors stand (validated once, not twice).
+  const strictOk = strictFailed && approx === input ? false : schema.strict(approx);
   // Without violations wanted, a strict error that `lenient` must repeat settles it: no second run.
   if (!strictOk && !violations && lenientMustFail(schema.strict.errors)) return { findings };
   if (!strictOk && !schema.lenient(approx)) {
