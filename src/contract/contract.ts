@@ -161,6 +161,7 @@ function run<T>(
   nullAsOmitted: readonly string[],
   bigIntFree = false,
   violations = true,
+  strictFailed = false,
 ): Validated<T> {
   const findings: Finding[] = [];
   const body = dropNullsAsOmitted(input, nullAsOmitted, check, what, prefix, findings);
@@ -171,7 +172,9 @@ function run<T>(
   // `strict` only closes objects (schemas.ts closeObjects), and every oneOf of the spec is told
   // apart by `type` or an enum, so a body `strict` accepts `lenient` accepts too: a conforming
   // body without unknown keys is validated once.
-  const strictOk = schema.strict(approx);
+  // `strictFailed`: the caller has just called `schema.strict` on this very input (bigint-free,
+  // no null-as-omitted path) and it returned false; its errors stand (validated once, not twice).
+  const strictOk = strictFailed && approx === input ? false : schema.strict(approx);
   // Without violations wanted, a strict error that `lenient` must repeat settles it: no second run.
   if (!strictOk && !violations && lenientMustFail(schema.strict.errors)) return { findings };
   if (!strictOk && !schema.lenient(approx)) {
@@ -197,28 +200,68 @@ function run<T>(
  * The `unknown-field:` warnings of `additionalProperties` errors. They depend only on where each
  * unknown key is (instance and schema paths, the key), so the findings of a list of keys met
  * before are copied rather than made again: a stream repeats the same unknown keys on every chunk.
+ * The few lists met last are found by comparing their fields (no key string built per call);
+ * others by a key string.
  */
 const unknownFieldCache = new Map<string, readonly Finding[]>();
 
+interface RecentUnknownFields {
+  check: string;
+  what: string;
+  prefix: string;
+  /** instancePath, key, schemaPath of each error, in order. */
+  fields: readonly unknown[];
+  made: readonly Finding[];
+}
+
+/** The lists met last, the newest first (at most RECENT_UNKNOWN_FIELDS). */
+const recentUnknownFields: RecentUnknownFields[] = [];
+const RECENT_UNKNOWN_FIELDS = 8;
+
+function sameUnknownFields(r: RecentUnknownFields, errors: readonly ErrorObject[], check: string, what: string, prefix: string): boolean {
+  if (r.check !== check || r.what !== what || r.prefix !== prefix || r.fields.length !== errors.length * 3) return false;
+  for (let i = 0; i < errors.length; i++) {
+    const e = errors[i] as ErrorObject;
+    if (r.fields[3 * i] !== e.instancePath || r.fields[3 * i + 1] !== e.params['additionalProperty'] || r.fields[3 * i + 2] !== e.schemaPath) return false;
+  }
+  return true;
+}
+
 function unknownFieldFindings(errors: readonly ErrorObject[] | undefined, check: string, what: string, prefix: string): Finding[] {
   if (!errors || errors.length === 0) return [];
-  let key = `${check}\u0000${what}\u0000${prefix}`;
-  for (const e of errors) {
-    // Lengths first: a key of the body may hold any character, U+0000 included.
-    const name = String(e.params['additionalProperty']);
-    key += `\u0000${e.instancePath.length}:${e.instancePath}${name.length}:${name}\u0000${e.schemaPath}`;
+  let made: readonly Finding[] | undefined;
+  for (let i = 0; i < recentUnknownFields.length; i++) {
+    const r = recentUnknownFields[i] as RecentUnknownFields;
+    if (sameUnknownFields(r, errors, check, what, prefix)) {
+      made = r.made;
+      break;
+    }
   }
-  let made = unknownFieldCache.get(key);
   if (made === undefined) {
-    made = ajvErrorsToFindings(errors, check, 'warning', what, prefix).map((f) => ({
-      ...f,
-      kind: f.kind.replace(/^additionalProperties:/, 'unknown-field:'),
-    }));
-    if (unknownFieldCache.size >= 512) unknownFieldCache.clear();
-    unknownFieldCache.set(key, made);
+    let key = `${check}\u0000${what}\u0000${prefix}`;
+    const fields: unknown[] = [];
+    for (const e of errors) {
+      // Lengths first: a key of the body may hold any character, U+0000 included.
+      const name = String(e.params['additionalProperty']);
+      key += `\u0000${e.instancePath.length}:${e.instancePath}${name.length}:${name}\u0000${e.schemaPath}`;
+      fields.push(e.instancePath, e.params['additionalProperty'], e.schemaPath);
+    }
+    made = unknownFieldCache.get(key);
+    if (made === undefined) {
+      made = ajvErrorsToFindings(errors, check, 'warning', what, prefix).map((f) => ({
+        ...f,
+        kind: f.kind.replace(/^additionalProperties:/, 'unknown-field:'),
+      }));
+      if (unknownFieldCache.size >= 512) unknownFieldCache.clear();
+      unknownFieldCache.set(key, made);
+    }
+    recentUnknownFields.unshift({ check, what, prefix, fields, made });
+    if (recentUnknownFields.length > RECENT_UNKNOWN_FIELDS) recentUnknownFields.pop();
   }
   // Copies: callers add to a finding (its event).
-  return made.map((f) => ({ ...f }));
+  const out: Finding[] = [];
+  for (let i = 0; i < made.length; i++) out.push({ ...(made[i] as Finding) });
+  return out;
 }
 
 /** Keywords whose outcome can differ between `strict` and `lenient` on the same value. */

@@ -94,7 +94,7 @@ export const openaiFinishReason: CheckDefinition<OpenAIExchangeView> = {
       if (tally.bump(departure)) return;
       const expected = `null or one of ${allowed.join(', ')}`;
       const at = typeof place === 'function' ? place() : place;
-      tally.add(departure, () => ({ ...at, message: `expected finish_reason to be ${expected} (${typeof where === 'function' ? where() : where}) but saw ${show(value)}` }));
+      tally.add(departure, () => ({ pointer: at.pointer, event: at.event, message: `expected finish_reason to be ${expected} (${typeof where === 'function' ? where() : where}) but saw ${show(value)}` }));
     };
 
     if (!view.streamed) {
@@ -104,10 +104,10 @@ export const openaiFinishReason: CheckDefinition<OpenAIExchangeView> = {
       if (choices.length === 0) return { skip: 'the response has no choices' };
       for (const { choice, at } of choices) {
         const value = choice['finish_reason'];
-        const at_ = pointer('/choices', at, 'finish_reason');
+        // The pointer is written only for a finding (most choices have an allowed value).
         if (value === null || value === undefined) {
-          tally.add('missing', { pointer: at_, message: `expected choice ${at} of a completed response to have a finish_reason from the enum but it is ${value === null ? 'null' : 'absent'}` });
-        } else enumFinding(value, `choice ${at}`, { pointer: at_ });
+          tally.add('missing', () => ({ pointer: pointer('/choices', at, 'finish_reason'), message: `expected choice ${at} of a completed response to have a finish_reason from the enum but it is ${value === null ? 'null' : 'absent'}` }));
+        } else enumFinding(value, `choice ${at}`, () => ({ pointer: pointer('/choices', at, 'finish_reason') }));
       }
       return tally.findings(report, 'choice');
     }
@@ -145,17 +145,27 @@ export const openaiFinishReason: CheckDefinition<OpenAIExchangeView> = {
     for (const [key, list] of byChoice) {
       const label = key.startsWith('?') ? `the choice with index ${key.slice(1)}` : `choice ${key}`;
       const last = list.length - 1;
-      list.forEach((o, i) => {
-        if (i < last && !o.present) {
+      // One plain pass (no closure or array per occurrence): the absent keys before the last, and
+      // the occurrences that end the choice (the first two, and how many).
+      let first: number | undefined;
+      let second: number | undefined;
+      let finals = 0;
+      for (let i = 0; i <= last; i++) {
+        const o = list[i] as Occurrence;
+        // Counted without a closure when the kind was seen before (xAI omits the key on every chunk).
+        if (i < last && !o.present && !tally.bump('absent-before-last')) {
           tally.add('absent-before-last', () => ({ event: o.event, pointer: finishPointer(o.at), message: `expected finish_reason: null on ${label}'s chunks before its last, but the key is absent at event ${o.event}` }));
         }
-      });
-      const finals = list.flatMap((o, i) => (ends(o.value) ? [i] : []));
-      const [first, second] = finals;
+        if (ends(o.value)) {
+          if (first === undefined) first = i;
+          else if (second === undefined) second = i;
+          finals++;
+        }
+      }
       if (first !== undefined && second !== undefined) {
         const o = list[second];
         if (o !== undefined) {
-          tally.add('repeated', { event: o.event, pointer: finishPointer(o.at), message: `expected one non-null finish_reason for ${label} but it got ${finals.length} (a second, ${show(o.value)}, at event ${o.event})` });
+          tally.add('repeated', { event: o.event, pointer: finishPointer(o.at), message: `expected one non-null finish_reason for ${label} but it got ${finals} (a second, ${show(o.value)}, at event ${o.event})` });
         }
       } else if (first !== undefined && first !== last) {
         const o = list[first];

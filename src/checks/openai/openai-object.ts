@@ -39,9 +39,9 @@ function judge(tally: Tally<Kind>, body: unknown, expected: Expected, where: str
   const kind: Kind = value === undefined ? 'missing' : WRONG[expected];
   if (tally.bump(kind)) return;
   const what = typeof where === 'function' ? where() : where;
-  const place = (): { pointer: string; event?: number } => ({ pointer: pointer(at.pointer, 'object'), ...(at.event === undefined ? {} : { event: at.event }) });
-  if (value === undefined) tally.add('missing', () => ({ ...place(), message: `expected ${what} to have "object": "${expected}" but the key is absent` }));
-  else tally.add(kind, () => ({ ...place(), message: `expected ${what} to have "object": "${expected}" but saw ${show(value)}` }));
+  // Field by field (no spread): Tally reads message, pointer and event.
+  if (value === undefined) tally.add('missing', () => ({ pointer: pointer(at.pointer, 'object'), event: at.event, message: `expected ${what} to have "object": "${expected}" but the key is absent` }));
+  else tally.add(kind, () => ({ pointer: pointer(at.pointer, 'object'), event: at.event, message: `expected ${what} to have "object": "${expected}" but saw ${show(value)}` }));
 }
 
 /**

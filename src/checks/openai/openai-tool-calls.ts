@@ -4,7 +4,7 @@ import { parseJson } from '../../core/json.js';
 import type { CheckDefinition, CheckKind } from '../check.js';
 import { findingReporter } from '../_internals/findings.js';
 import { quote } from '../_internals/generated-text.js';
-import { answerOf, at, chatRequestOf, isRecord, show, type ChoiceOutput, type JsonRecord } from './_internals/choices.js';
+import { answerOf, at, chatRequestOf, isRecord, show, type ChoiceOutput, type DeltaPart, type JsonRecord } from './_internals/choices.js';
 import { schemaTest } from './_internals/json-schema.js';
 import { assembleToolCalls, type AssembledCall } from './_internals/tool-calls.js';
 
@@ -85,7 +85,26 @@ interface Offered {
   named: string | undefined;
 }
 
+/**
+ * Whether the choice's message, or one of its deltas, has a `tool_calls` array: without one,
+ * assembleToolCalls finds no call and no fragment (it reads nothing else).
+ */
+function carriesToolCalls(choice: ChoiceOutput): boolean {
+  if (choice.message !== undefined) return Array.isArray(choice.message.tool_calls);
+  for (let i = 0; i < choice.deltas.length; i++) if (Array.isArray((choice.deltas[i] as DeltaPart).delta.tool_calls)) return true;
+  return false;
+}
+
+/** The tools and types of a request that offers none (most): shared, only ever read. */
+const NO_TOOLS = new Map<string, JsonRecord>();
+const NO_OTHER_TYPES = new Set<string>();
+
 function offeredOf(request: JsonRecord): Offered {
+  if (!Array.isArray(request.tools) && !Array.isArray(request.functions)) {
+    const choice = request.tool_choice;
+    const named = isRecord(choice) && isRecord(choice.function) && typeof choice.function.name === 'string' ? choice.function.name : undefined;
+    return { tools: NO_TOOLS, otherTypes: NO_OTHER_TYPES, any: false, choice, named };
+  }
   const tools = new Map<string, JsonRecord>();
   const otherTypes = new Set<string>();
   let any = false;
@@ -273,7 +292,12 @@ export const openaiToolCalls: CheckDefinition<OpenAIExchangeView> = {
     if ('skip' in answer) return answer;
     const request = chatRequestOf(view) as JsonRecord | undefined;
     const offered = request === undefined ? undefined : offeredOf(request);
-    const hasCalls = answer.choices.some((c) => assembleToolCalls(c).calls.length > 0 || assembleToolCalls(c).withoutIndex.length > 0);
+    // A choice with no `tool_calls` array anywhere assembles to nothing: not assembled (twice) to learn it.
+    const hasCalls = answer.choices.some((c) => {
+      if (!carriesToolCalls(c)) return false;
+      const assembled = assembleToolCalls(c);
+      return assembled.calls.length > 0 || assembled.withoutIndex.length > 0;
+    });
     const toolFinish = answer.choices.some((c) => c.finishReason === 'tool_calls');
     if (!hasCalls && !toolFinish && (offered === undefined || (!offered.any && offered.choice === undefined))) {
       return { skip: 'no tools offered and no tool calls made' };

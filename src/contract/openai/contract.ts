@@ -19,6 +19,7 @@ import type {
   OpenAIRouteKind,
 } from '../../core/openai.js';
 import { validateWith } from '../contract.js';
+import type { CompiledSchema } from '../schemas.js';
 import { loadOpenAISchemas, type CompiledOpenAISchemas } from './schemas.js';
 import { OPENAI_CHECK, type OpenAIContract } from './types.js';
 
@@ -38,9 +39,15 @@ export function loadOpenAIContract(): Promise<OpenAIContract> {
 type BodyKind = Exclude<OpenAIRouteKind, 'models'>;
 
 function createOpenAIContract(schemas: CompiledOpenAISchemas): OpenAIContract {
+  // Each property of `schemas` is a getter that compiles on first use and then looks the pair up
+  // in a Map: the pairs read on every exchange or chunk are read once.
+  let chatRequest: CompiledSchema | undefined;
+  let completionRequest: CompiledSchema | undefined;
+  let chatChunk: CompiledSchema | undefined;
+  let completionChunk: CompiledSchema | undefined;
   return {
     request(body, kind, options) {
-      const schema = kind === 'chat' ? schemas.ChatCompletionRequest : schemas.CompletionRequest;
+      const schema = kind === 'chat' ? (chatRequest ??= schemas.ChatCompletionRequest) : (completionRequest ??= schemas.CompletionRequest);
       return validateWith<ChatCompletionRequest | CompletionRequest>(
         schema, body, OPENAI_CHECK.requestSchema, 'request body', '', [], options?.bigIntFree, options?.warningsOnly !== true);
     },
@@ -55,9 +62,14 @@ function createOpenAIContract(schemas: CompiledOpenAISchemas): OpenAIContract {
         schema, body, OPENAI_CHECK.responseSchema, what, '', [], bigIntFree);
     },
     chunk(data, kind, event, bigIntFree) {
-      const schema = kind === 'chat' ? schemas.ChatCompletionChunk : schemas.CompletionChunk;
+      const pair = kind === 'chat' ? (chatChunk ??= schemas.ChatCompletionChunk) : (completionChunk ??= schemas.CompletionChunk);
+      // The common chunk (bigint-free, no unknown key), with validateWith's own outcome: nothing to
+      // drop or settle, and a body the strict schema accepts is valid without a finding. This runs
+      // on every chunk of every stream; validateWith's general path costs about as much as ajv.
+      const strictOk = bigIntFree === true && pair.strict(data);
+      if (strictOk) return { findings: [], value: data as unknown as ChatCompletionChunk | CompletionChunk };
       const r = validateWith<ChatCompletionChunk | CompletionChunk>(
-        schema, data, OPENAI_CHECK.chunkSchema, 'stream chunk', '', [], bigIntFree);
+        pair, data, OPENAI_CHECK.chunkSchema, 'stream chunk', '', [], bigIntFree, true, bigIntFree === true);
       for (const f of r.findings) f.event = event;
       return r;
     },

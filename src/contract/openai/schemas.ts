@@ -10,6 +10,7 @@ import type { ErrorObject } from 'ajv';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { openaiSpec } from '../../generated/openai-spec.js';
 import type { CompiledSchema } from '../schemas.js';
+import { compileApart } from './apart.js';
 import { discriminate, oneOfsDisjoint } from './discriminate.js';
 
 /** The component schemas the OpenAI contract validates against. */
@@ -155,9 +156,11 @@ async function compileAll(): Promise<CompiledOpenAISchemas> {
  */
 export function dispatched(ajv: Ajv2020, schema: object): ValidateFunction {
   const fast = discriminate(schema);
-  const full = lazy(() => ajv.compile(schema));
+  // Large subschemas in functions of their own (./apart.ts): the chat request compiled whole is
+  // too large for V8 to optimise. Same answers and errors as ajv.compile.
+  const full = lazy(() => compileApart(ajv, schema));
   if (fast.regions.length === 0) return full;
-  const quick = lazy(() => ajv.compile(fast.schema as object));
+  const quick = lazy(() => compileApart(ajv, fast.schema as object));
   const regions = fast.regions.map((r) => `${r}/`);
   const inRegion = (e: ErrorObject): boolean => regions.some((r) => e.schemaPath.startsWith(r));
   const call = ((data: unknown) => {
@@ -240,6 +243,15 @@ function branches(errors: readonly ErrorObject[], o: ErrorObject): Map<string, E
   return byBranch;
 }
 
+/** Whether some error is a oneOf/anyOf one (else the rewrites below leave the errors as they are). */
+function hasAlternative(errors: readonly ErrorObject[]): boolean {
+  for (let i = 0; i < errors.length; i++) {
+    const k = (errors[i] as ErrorObject).keyword;
+    if (k === 'oneOf' || k === 'anyOf') return true;
+  }
+  return false;
+}
+
 /** oneOf/anyOf errors, deepest schema first (inner alternatives are settled before outer ones). */
 function alternatives(errors: readonly ErrorObject[]): ErrorObject[] {
   return errors
@@ -254,6 +266,8 @@ function alternatives(errors: readonly ErrorObject[]): ErrorObject[] {
  * message) say nothing about the value and are dropped.
  */
 function keepMatchingBranches(errors: ErrorObject[]): ErrorObject[] {
+  // Most failures (unknown keys) have no alternative among them: nothing to drop, no copy made.
+  if (!hasAlternative(errors)) return errors;
   let out = [...errors];
   for (const o of alternatives(errors)) {
     if (!out.includes(o)) continue;
@@ -275,6 +289,7 @@ function keepMatchingBranches(errors: ErrorObject[]): ErrorObject[] {
  * discriminators). Where one branch remains, its errors stand for the alternative's.
  */
 function pruneDiscriminated(errors: ErrorObject[]): ErrorObject[] {
+  if (!hasAlternative(errors)) return errors;
   let out = [...errors];
   for (const o of alternatives(errors)) {
     // A oneOf that failed because several branches passed: no branch's errors explain it.

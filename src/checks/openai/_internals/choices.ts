@@ -267,29 +267,57 @@ function fromChunks(view: OpenAIExchangeView, chunks: readonly unknown[]): Answe
   return answer;
 }
 
-interface CachedAnswer {
-  /** What the answer was read from: a view whose parts are the same objects gets the same answer. */
-  from: readonly unknown[];
-  answer: AnswerOutput | { skip: string };
-}
-
 /**
  * Five checks read the answer of every exchange: it is assembled once per view (never edited).
- * They ask in a row, so one entry (the view asked last) answers them, cheaper than a WeakMap.
+ * They ask in a row, so one entry (the view asked last) answers them, cheaper than a WeakMap. The
+ * entry also holds the parts it was read from: a view whose parts are the same objects gets the
+ * same answer (compared field by field: no array made per question).
  */
-let lastAnswer: { view: OpenAIExchangeView; cached: CachedAnswer } | undefined;
-
-function answerInputs(view: OpenAIExchangeView): unknown[] {
-  return [view.kind, view.status, view.streamed, view.transportFailure, view.streamError, view.chunks, view.chunkEvents, view.response];
-}
+let last:
+  | {
+      view: OpenAIExchangeView;
+      kind: unknown;
+      status: unknown;
+      streamed: unknown;
+      transportFailure: unknown;
+      streamError: unknown;
+      chunks: unknown;
+      chunkEvents: unknown;
+      response: unknown;
+      answer: AnswerOutput | { skip: string };
+    }
+  | undefined;
 
 /** The choices of a decoded 2xx answer, or why there are none to judge. */
 export function answerOf(view: OpenAIExchangeView): AnswerOutput | { skip: string } {
-  const from = answerInputs(view);
-  const cached = lastAnswer?.view === view ? lastAnswer.cached : undefined;
-  if (cached !== undefined && cached.from.every((x, i) => x === from[i])) return cached.answer;
+  const c = last;
+  if (
+    c !== undefined &&
+    c.view === view &&
+    c.kind === view.kind &&
+    c.status === view.status &&
+    c.streamed === view.streamed &&
+    c.transportFailure === view.transportFailure &&
+    c.streamError === view.streamError &&
+    c.chunks === view.chunks &&
+    c.chunkEvents === view.chunkEvents &&
+    c.response === view.response
+  ) {
+    return c.answer;
+  }
   const answer = readAnswer(view);
-  lastAnswer = { view, cached: { from, answer } };
+  last = {
+    view,
+    kind: view.kind,
+    status: view.status,
+    streamed: view.streamed,
+    transportFailure: view.transportFailure,
+    streamError: view.streamError,
+    chunks: view.chunks,
+    chunkEvents: view.chunkEvents,
+    response: view.response,
+    answer,
+  };
   return answer;
 }
 
