@@ -25,6 +25,7 @@ export interface InspectResult {
 // Shared: most checks pass on most exchanges, and an outcome is never changed once made.
 const PASS: CheckOutcome = Object.freeze({ status: 'pass' });
 const FAIL: CheckOutcome = Object.freeze({ status: 'fail' });
+const INCOMPLETE = Object.freeze({ skip: 'the exchange did not complete' });
 
 /** Decodes one native exchange and applies the checks to it. */
 export function inspectExchange(
@@ -49,11 +50,14 @@ export function applyChecks<V extends BaseExchangeView>(
   checks: readonly CheckDefinition<V>[],
 ): { findings: Finding[]; outcomes: Map<string, CheckOutcome> } {
   const findings: Finding[] = [];
-  const results: CheckOutcome[] = []; // results[i] is the outcome of checks[i]
+  // results[i] is the outcome of checks[i], or the `{ skip }` it returned: made an outcome only
+  // when the Map is built (about half the checks skip any one exchange, and most return a shared
+  // constant skip, so this spares an object per skip).
+  const results: (CheckOutcome | { skip: string })[] = [];
   const incomplete = Boolean(view.transportFailure || view.redirect);
   for (const check of checks) {
     if (incomplete && check.id !== 'response-completes') {
-      results.push({ status: 'skip', reason: 'the exchange did not complete' });
+      results.push(INCOMPLETE);
       continue;
     }
     let result: ReturnType<CheckDefinition<V>['run']>;
@@ -64,7 +68,7 @@ export function applyChecks<V extends BaseExchangeView>(
       continue;
     }
     if (!Array.isArray(result)) {
-      results.push({ status: 'skip', reason: result.skip });
+      results.push(result);
       continue;
     }
     if (result.length === 0) {
@@ -89,16 +93,20 @@ export function applyChecks<V extends BaseExchangeView>(
 class AppliedChecks {
   readonly findings: Finding[];
   readonly #checks: readonly { id: string }[];
-  readonly #results: readonly CheckOutcome[];
+  readonly #results: readonly (CheckOutcome | { skip: string })[];
   #outcomes: Map<string, CheckOutcome> | undefined;
 
-  constructor(findings: Finding[], checks: readonly { id: string }[], results: readonly CheckOutcome[]) {
+  constructor(findings: Finding[], checks: readonly { id: string }[], results: readonly (CheckOutcome | { skip: string })[]) {
     this.findings = findings;
     this.#checks = checks;
     this.#results = results;
   }
 
   get outcomes(): Map<string, CheckOutcome> {
-    return (this.#outcomes ??= new Map(this.#checks.map((c, i) => [c.id, this.#results[i] as CheckOutcome])));
+    return (this.#outcomes ??= new Map(this.#checks.map((c, i) => [c.id, outcomeOf(this.#results[i] as CheckOutcome | { skip: string })])));
   }
+}
+
+function outcomeOf(result: CheckOutcome | { skip: string }): CheckOutcome {
+  return 'skip' in result ? { status: 'skip', reason: result.skip } : result;
 }
