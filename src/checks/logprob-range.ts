@@ -92,13 +92,31 @@ function visitTokens(
 ): void {
   for (let i = 0; i < list.length; i++) {
     const logprob = (list[i] as { logprob: number | null }).logprob;
-    if (offends(logprob)) {
-      offenders.add(kind, logprob, () => ({
-        pointer: index === undefined ? pointer(base, field, i, 'logprob') : pointer(base, field, index, i, 'logprob'),
-        event,
-      }));
-    }
+    if (offends(logprob)) addToken(offenders, kind, logprob, base, field, index, i, event);
   }
+}
+
+// The closures that name an offender's place are made here, outside the loops: a closure in a
+// loop's body that reads its counter makes V8 allocate a context for every iteration, offender
+// or not (one per token and per stream event).
+function addToken(
+  offenders: Offenders,
+  kind: Kind,
+  logprob: number,
+  base: string,
+  field: string,
+  index: number | undefined,
+  i: number,
+  event: number | undefined,
+): void {
+  offenders.add(kind, logprob, () => ({
+    pointer: index === undefined ? pointer(base, field, i, 'logprob') : pointer(base, field, index, i, 'logprob'),
+    event,
+  }));
+}
+
+function addEventToken(offenders: Offenders, logprob: number, event: number): void {
+  offenders.add('token-logprob-positive', logprob, () => ({ pointer: '/token/logprob', event }));
 }
 
 /** Each sequence of a non-stream response: its tokens, prefill and top tokens. */
@@ -125,7 +143,7 @@ function judgeStream(events: readonly StreamEvent[]): Finding[] {
   for (let i = 0; i < events.length; i++) {
     const e = events[i] as StreamEvent;
     const logprob = e.token.logprob;
-    if (offends(logprob)) offenders.add('token-logprob-positive', logprob, () => ({ pointer: '/token/logprob', event: i }));
+    if (offends(logprob)) addEventToken(offenders, logprob, i);
     if (Array.isArray(e.top_tokens)) visitTokens(offenders, 'top-token-logprob-positive', e.top_tokens, '', 'top_tokens', undefined, i);
   }
   return offenders.findings('the stream');
