@@ -1,10 +1,10 @@
-import type { Token } from '../core/api.js';
+import type { Details, GenerateResponse, Token } from '../core/api.js';
 import type { Finding } from '../core/finding.js';
 import type { CheckDefinition } from './check.js';
-import { effectiveParameters } from './_internals/effective-parameters.js';
+import { effectiveParameters, type EffectiveParameters } from './_internals/effective-parameters.js';
 import { findingReporter } from './_internals/findings.js';
 import { pointer } from './_internals/pointer.js';
-import { onExchange, withDetails, type CheckResult } from './_internals/requires.js';
+import { onExchange, withDetails, type CheckResult, type ExchangeHandlers } from './_internals/requires.js';
 
 const ID = 'best-of-sequences';
 
@@ -46,6 +46,71 @@ function meanLogprob(tokens: readonly Token[]): number | undefined {
   return sum / tokens.length;
 }
 
+/** The best_of sequences of a response, against the request's best_of and sampling. */
+function judgeSequences(details: Details, _response: GenerateResponse, params: EffectiveParameters | undefined): CheckResult {
+  const bestOf = params?.bestOf;
+  const sequences = Array.isArray(details.best_of_sequences) ? details.best_of_sequences : undefined;
+  const at = '/details/best_of_sequences';
+  if (sequences === undefined && (bestOf === undefined || bestOf <= 1)) {
+    return { skip: 'best_of ≤ 1 (or unknown) and no best_of_sequences' };
+  }
+  const findings: Finding[] = [];
+  if (bestOf !== undefined && bestOf > 1 && sequences?.length !== bestOf - 1) {
+    findings.push(
+      report('best-of-sequences-count-mismatch', {
+        message: `expected ${bestOf - 1} best_of_sequences (best_of ${bestOf} − 1) but ${sequences === undefined ? 'details has none' : `there are ${sequences.length}`}`,
+        pointer: sequences === undefined ? '/details' : at,
+      }),
+    );
+  }
+  if (sequences === undefined) return findings;
+  if (bestOf !== undefined && bestOf <= 1) {
+    findings.push(
+      report('best-of-sequences-unrequested', {
+        message: `best_of is ${bestOf === 1 ? 'unset, 0 or 1' : bestOf}, yet details has best_of_sequences (${sequences.length})`,
+        pointer: at,
+      }),
+    );
+  }
+  const chosen = meanLogprob(details.tokens);
+  if (chosen !== undefined) {
+    sequences.forEach((s, i) => {
+      const mean = meanLogprob(s.tokens);
+      if (mean !== undefined && mean - chosen > tolerance(mean)) {
+        findings.push(
+          report('best-of-not-highest-mean-logprob', {
+            message: `the returned sequence must have the highest mean token logprob, but its mean is ${chosen} and best_of_sequences[${i}] has ${mean}`,
+            pointer: pointer(at, i, 'tokens'),
+          }),
+        );
+      }
+    });
+  }
+  const seeds: { pointer: string; label: string }[] = [];
+  // The returned sequence's own seed is seed-consistency's to judge. `temperature: 1.0`
+  // alone passes the best_of validation (V:231) but decodes greedily, without a seed.
+  if (params?.sampling !== false) {
+    sequences.forEach((s, i) => {
+      if (s.seed === undefined || s.seed === null) seeds.push({ pointer: pointer(at, i, 'seed'), label: `best_of_sequences[${i}]` });
+    });
+  }
+  const firstSeed = seeds[0];
+  if (firstSeed !== undefined) {
+    findings.push(
+      report('best-of-sequence-seed-null', {
+        message: `best_of samples each sequence with its own seed, but ${seeds.map((s) => s.label).join(', ')} ${seeds.length > 1 ? 'have' : 'has'} a null or absent seed`,
+        pointer: firstSeed.pointer,
+      }),
+    );
+  }
+  return findings;
+}
+
+// Defined once (requires.ts ExchangeHandlers says why); the context is the effective parameters.
+const HANDLERS: ExchangeHandlers<EffectiveParameters | undefined> = {
+  response: (response, _view, params) => withDetails(response, judgeSequences, params),
+};
+
 /**
  * N-9: a non-stream request with best_of > 1 returns `best_of − 1` other sequences in
  * `details.best_of_sequences`; the returned sequence has the highest mean token logprob among
@@ -68,66 +133,6 @@ export const bestOfSequences: CheckDefinition = {
   kinds: KINDS,
   run(view): CheckResult {
     const params = effectiveParameters(view);
-    return onExchange(view, {
-      response: (response) =>
-        withDetails(response, (details) => {
-          const bestOf = params?.bestOf;
-          const sequences = Array.isArray(details.best_of_sequences) ? details.best_of_sequences : undefined;
-          const at = '/details/best_of_sequences';
-          if (sequences === undefined && (bestOf === undefined || bestOf <= 1)) {
-            return { skip: 'best_of ≤ 1 (or unknown) and no best_of_sequences' };
-          }
-          const findings: Finding[] = [];
-          if (bestOf !== undefined && bestOf > 1 && sequences?.length !== bestOf - 1) {
-            findings.push(
-              report('best-of-sequences-count-mismatch', {
-                message: `expected ${bestOf - 1} best_of_sequences (best_of ${bestOf} − 1) but ${sequences === undefined ? 'details has none' : `there are ${sequences.length}`}`,
-                pointer: sequences === undefined ? '/details' : at,
-              }),
-            );
-          }
-          if (sequences === undefined) return findings;
-          if (bestOf !== undefined && bestOf <= 1) {
-            findings.push(
-              report('best-of-sequences-unrequested', {
-                message: `best_of is ${bestOf === 1 ? 'unset, 0 or 1' : bestOf}, yet details has best_of_sequences (${sequences.length})`,
-                pointer: at,
-              }),
-            );
-          }
-          const chosen = meanLogprob(details.tokens);
-          if (chosen !== undefined) {
-            sequences.forEach((s, i) => {
-              const mean = meanLogprob(s.tokens);
-              if (mean !== undefined && mean - chosen > tolerance(mean)) {
-                findings.push(
-                  report('best-of-not-highest-mean-logprob', {
-                    message: `the returned sequence must have the highest mean token logprob, but its mean is ${chosen} and best_of_sequences[${i}] has ${mean}`,
-                    pointer: pointer(at, i, 'tokens'),
-                  }),
-                );
-              }
-            });
-          }
-          const seeds: { pointer: string; label: string }[] = [];
-          // The returned sequence's own seed is seed-consistency's to judge. `temperature: 1.0`
-          // alone passes the best_of validation (V:231) but decodes greedily, without a seed.
-          if (params?.sampling !== false) {
-            sequences.forEach((s, i) => {
-              if (s.seed === undefined || s.seed === null) seeds.push({ pointer: pointer(at, i, 'seed'), label: `best_of_sequences[${i}]` });
-            });
-          }
-          const firstSeed = seeds[0];
-          if (firstSeed !== undefined) {
-            findings.push(
-              report('best-of-sequence-seed-null', {
-                message: `best_of samples each sequence with its own seed, but ${seeds.map((s) => s.label).join(', ')} ${seeds.length > 1 ? 'have' : 'has'} a null or absent seed`,
-                pointer: firstSeed.pointer,
-              }),
-            );
-          }
-          return findings;
-        }),
-    });
+    return onExchange(view, HANDLERS, params);
   },
 };

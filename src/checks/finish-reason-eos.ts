@@ -1,8 +1,10 @@
+import type { Details, GenerateResponse, StreamEvent } from '../core/api.js';
+import type { ExchangeView } from '../core/exchange.js';
 import type { Finding } from '../core/finding.js';
 import type { CheckDefinition } from './check.js';
 import { findingReporter } from './_internals/findings.js';
 import { pointer } from './_internals/pointer.js';
-import { onExchange, withDetails } from './_internals/requires.js';
+import { onExchange, withDetails, type CheckResult, type ExchangeHandlers } from './_internals/requires.js';
 import { sequencesOf } from './_internals/sequences.js';
 import { finalEvent, noFinalEventReason } from './_internals/stream-outcome.js';
 
@@ -21,6 +23,54 @@ const KINDS = {
 
 const report = findingReporter(ID, KINDS);
 
+/** Each sequence that ends on eos_token: its last token. */
+function judgeSequences(_details: Details, response: GenerateResponse): Finding[] {
+  const findings: Finding[] = [];
+  for (const s of sequencesOf(response)) {
+    if (s.details.finish_reason !== 'eos_token') continue;
+    const last = s.details.tokens.length - 1;
+    const token = s.details.tokens[last];
+    if (token === undefined) {
+      findings.push(
+        report('eos-without-tokens', {
+          message: `${s.label}: finish_reason is "eos_token" but details.tokens is empty`,
+          pointer: pointer(s.detailsPointer, 'tokens'),
+        }),
+      );
+    } else if (token.special !== true) {
+      findings.push(
+        report('eos-last-token-not-special', {
+          message: `${s.label}: finish_reason is "eos_token", so the last token must be special, but tokens[${last}] (id ${token.id}) has special: ${String(token.special)}`,
+          pointer: pointer(s.detailsPointer, 'tokens', last, 'special'),
+        }),
+      );
+    }
+  }
+  return findings;
+}
+
+/** The final event of a stream that ends on eos_token: its token. */
+function judgeStream(events: readonly StreamEvent[], view: ExchangeView): CheckResult {
+  const final = finalEvent(view, events);
+  if (final === undefined) return { skip: noFinalEventReason(view) };
+  if (final.details === undefined) return { skip: 'the final event has no details (not requested)' };
+  if (final.details.finish_reason !== 'eos_token') return [];
+  if (final.event.token.special === true) return [];
+  return [
+    report('eos-last-token-not-special', {
+      message: `the final event: finish_reason is "eos_token", so its token must be special, but token (id ${final.event.token.id}) has special: ${String(final.event.token.special)}`,
+      pointer: '/token/special',
+      event: final.position,
+    }),
+  ];
+}
+
+// Defined once (requires.ts ExchangeHandlers says why).
+const HANDLERS: ExchangeHandlers = {
+  response: (response) => withDetails(response, judgeSequences),
+  stream: judgeStream,
+};
+
 /**
  * N-3: `finish_reason == "eos_token"` ⇒ the last generated token has `special: true` (28/28
  * snapshots). The converse does not hold: an EOS as the last allowed token reports `length`
@@ -37,46 +87,5 @@ export const finishReasonEos: CheckDefinition = {
   source: 'tgi-behavior.md §2b N-3; TGI server/text_generation_server/utils/tokens.py:175',
   appliesTo: 'both',
   kinds: KINDS,
-  run: (view) =>
-    onExchange(view, {
-      response: (response) =>
-        withDetails(response, () => {
-          const findings: Finding[] = [];
-          for (const s of sequencesOf(response)) {
-            if (s.details.finish_reason !== 'eos_token') continue;
-            const last = s.details.tokens.length - 1;
-            const token = s.details.tokens[last];
-            if (token === undefined) {
-              findings.push(
-                report('eos-without-tokens', {
-                  message: `${s.label}: finish_reason is "eos_token" but details.tokens is empty`,
-                  pointer: pointer(s.detailsPointer, 'tokens'),
-                }),
-              );
-            } else if (token.special !== true) {
-              findings.push(
-                report('eos-last-token-not-special', {
-                  message: `${s.label}: finish_reason is "eos_token", so the last token must be special, but tokens[${last}] (id ${token.id}) has special: ${String(token.special)}`,
-                  pointer: pointer(s.detailsPointer, 'tokens', last, 'special'),
-                }),
-              );
-            }
-          }
-          return findings;
-        }),
-      stream: (events) => {
-        const final = finalEvent(view, events);
-        if (final === undefined) return { skip: noFinalEventReason(view) };
-        if (final.details === undefined) return { skip: 'the final event has no details (not requested)' };
-        if (final.details.finish_reason !== 'eos_token') return [];
-        if (final.event.token.special === true) return [];
-        return [
-          report('eos-last-token-not-special', {
-            message: `the final event: finish_reason is "eos_token", so its token must be special, but token (id ${final.event.token.id}) has special: ${String(final.event.token.special)}`,
-            pointer: '/token/special',
-            event: final.position,
-          }),
-        ];
-      },
-    }),
+  run: (view) => onExchange(view, HANDLERS),
 };

@@ -1,10 +1,11 @@
-import type { FinishReason } from '../core/api.js';
+import type { Details, FinishReason, GenerateResponse, StreamEvent } from '../core/api.js';
+import type { ExchangeView } from '../core/exchange.js';
 import type { Finding } from '../core/finding.js';
 import type { CheckDefinition } from './check.js';
 import { effectiveParameters } from './_internals/effective-parameters.js';
 import { findingReporter } from './_internals/findings.js';
 import { pointer } from './_internals/pointer.js';
-import { onExchange, withDetails, type CheckResult } from './_internals/requires.js';
+import { onExchange, withDetails, type CheckResult, type ExchangeHandlers } from './_internals/requires.js';
 import { sequencesOf } from './_internals/sequences.js';
 import { finalEvent, noFinalEventReason } from './_internals/stream-outcome.js';
 
@@ -66,6 +67,50 @@ function judge(outcome: Outcome, max: number): Finding | undefined {
   return undefined;
 }
 
+/** Each sequence of a non-stream response, against `max` (max_new_tokens). */
+function judgeSequences(_details: Details, response: GenerateResponse, max: number): Finding[] {
+  const findings: Finding[] = [];
+  for (const s of sequencesOf(response)) {
+    const finding = judge(
+      {
+        label: s.label,
+        finishReason: s.details.finish_reason,
+        generatedTokens: s.details.generated_tokens,
+        detailsPointer: s.detailsPointer,
+      },
+      max,
+    );
+    if (finding !== undefined) findings.push(finding);
+  }
+  return findings;
+}
+
+/** A stream's final event, against `max` (max_new_tokens). */
+function judgeStream(events: readonly StreamEvent[], view: ExchangeView, max: number): CheckResult {
+  const final = finalEvent(view, events);
+  if (final === undefined) return { skip: noFinalEventReason(view) };
+  if (final.details === undefined) return { skip: 'the final event has no details (not requested)' };
+  const finding = judge(
+    {
+      label: 'the final event',
+      finishReason: final.details.finish_reason,
+      generatedTokens: final.details.generated_tokens,
+      detailsPointer: '/details',
+      event: final.position,
+    },
+    max,
+  );
+  return finding === undefined ? [] : [finding];
+}
+
+// Defined once (requires.ts ExchangeHandlers says why); the context is max_new_tokens.
+const HANDLERS: ExchangeHandlers<number> = {
+  response: (response, _view, max) => withDetails(response, judgeSequences, max),
+  stream: judgeStream,
+};
+const UNKNOWN_REQUEST = Object.freeze({ skip: 'the request is unknown or invalid; the rule depends on max_new_tokens' });
+const NO_MAX = Object.freeze({ skip: 'max_new_tokens is unset: the server generates in 1024-token chunks' });
+
 /**
  * N-2: `finish_reason == "length"` ⇒ `generated_tokens == max_new_tokens`, and
  * `generated_tokens ≤ max_new_tokens`, asserted only where max_new_tokens is set and ≤ 1024
@@ -86,44 +131,10 @@ export const finishReasonLength: CheckDefinition = {
   kinds: KINDS,
   run(view): CheckResult {
     const params = effectiveParameters(view);
-    if (params === undefined) return { skip: 'the request is unknown or invalid; the rule depends on max_new_tokens' };
+    if (params === undefined) return UNKNOWN_REQUEST;
     const max = params.maxNewTokens;
-    if (max === undefined) return { skip: 'max_new_tokens is unset: the server generates in 1024-token chunks' };
+    if (max === undefined) return NO_MAX;
     if (max > CHUNK) return { skip: `max_new_tokens ${max} > ${CHUNK}: the server generates in chunks` };
-    return onExchange(view, {
-      response: (response) =>
-        withDetails(response, () => {
-          const findings: Finding[] = [];
-          for (const s of sequencesOf(response)) {
-            const finding = judge(
-              {
-                label: s.label,
-                finishReason: s.details.finish_reason,
-                generatedTokens: s.details.generated_tokens,
-                detailsPointer: s.detailsPointer,
-              },
-              max,
-            );
-            if (finding !== undefined) findings.push(finding);
-          }
-          return findings;
-        }),
-      stream: (events) => {
-        const final = finalEvent(view, events);
-        if (final === undefined) return { skip: noFinalEventReason(view) };
-        if (final.details === undefined) return { skip: 'the final event has no details (not requested)' };
-        const finding = judge(
-          {
-            label: 'the final event',
-            finishReason: final.details.finish_reason,
-            generatedTokens: final.details.generated_tokens,
-            detailsPointer: '/details',
-            event: final.position,
-          },
-          max,
-        );
-        return finding === undefined ? [] : [finding];
-      },
-    });
+    return onExchange(view, HANDLERS, max);
   },
 };

@@ -70,4 +70,35 @@ describe('logprob-range', () => {
     const result = logprobRange.run(stream({ tokens: [tok('a'), tok('b', { logprob: 0.2 })] }));
     expect(result).toMatchObject([{ pointer: '/token/logprob', event: 1 }]);
   });
+
+  it('points at prefill, top-token and best_of offenders, each kind once per sequence', () => {
+    const result = logprobRange.run(
+      nonStream({
+        parameters: topAsked,
+        details: details([tok('a'), tok('b')], {
+          prefill: [{ id: 1, text: 'A', logprob: null }, { id: 2, text: 'B', logprob: 1.5 }],
+          top_tokens: [[tok('a')], [tok('x', { logprob: -1 }), tok('y', { logprob: 0.3 })]],
+          best_of_sequences: [{ generated_text: 'a', finish_reason: 'length', generated_tokens: 1, seed: 1, prefill: [], tokens: [tok('a', { logprob: 2 })] }],
+        }),
+      }),
+    );
+    expect(Array.isArray(result) && result.map((f) => [f.kind, f.pointer, f.event])).toEqual([
+      ['prefill-logprob-positive', '/details/prefill/1/logprob', undefined],
+      ['top-token-logprob-positive', '/details/top_tokens/1/1/logprob', undefined],
+      ['token-logprob-positive', '/details/best_of_sequences/0/tokens/0/logprob', undefined],
+    ]);
+  });
+
+  it('names the stream event of a top-token offender', () => {
+    const result = logprobRange.run(
+      stream({
+        parameters: topAsked,
+        tokens: [tok('a'), tok('b')],
+        edit: (events) => {
+          if (events[1] !== undefined) events[1].top_tokens = [tok('b', { logprob: -1 }), tok('c', { logprob: 3 })];
+        },
+      }),
+    );
+    expect(result).toMatchObject([{ kind: 'top-token-logprob-positive', pointer: '/top_tokens/1/logprob', event: 1 }]);
+  });
 });

@@ -1,9 +1,9 @@
-import type { StreamEvent, Token } from '../core/api.js';
+import type { Details, GenerateResponse, StreamEvent, Token } from '../core/api.js';
 import type { Finding } from '../core/finding.js';
 import type { CheckDefinition } from './check.js';
 import { findingReporter } from './_internals/findings.js';
 import { pointer } from './_internals/pointer.js';
-import { onExchange, withDetails } from './_internals/requires.js';
+import { onExchange, withDetails, type ExchangeHandlers } from './_internals/requires.js';
 import { sequencesOf } from './_internals/sequences.js';
 
 const ID = 'logprob-range';
@@ -75,22 +75,85 @@ function offends(logprob: number | null): logprob is number {
   return logprob !== null && logprob > EPSILON;
 }
 
-/** Visits each token of `list` in order, recording those whose logprob offends. */
+/**
+ * Visits each token of `list` in order, recording those whose logprob offends; an offender's
+ * place is `base/field/i/logprob` (`base/field/index/i/logprob` for a top-token list), written
+ * only for the first of its kind. Plain arguments rather than a closure for the place: this runs
+ * three times per sequence and once per top-token list of every exchange.
+ */
 function visitTokens(
   offenders: Offenders,
   kind: Kind,
   list: readonly { logprob: number | null }[],
-  place: (i: number) => Place,
+  base: string,
+  field: string,
+  index?: number,
+  event?: number,
 ): void {
   for (let i = 0; i < list.length; i++) {
     const logprob = (list[i] as { logprob: number | null }).logprob;
-    if (offends(logprob)) offenders.add(kind, logprob, () => place(i));
+    if (offends(logprob)) addToken(offenders, kind, logprob, base, field, index, i, event);
   }
 }
 
-function visitTopTokens(offenders: Offenders, list: readonly Token[], base: () => string, event?: number): void {
-  visitTokens(offenders, 'top-token-logprob-positive', list, (j) => ({ pointer: pointer(base(), j, 'logprob'), event }));
+// The closures that name an offender's place are made here, outside the loops: a closure in a
+// loop's body that reads its counter makes V8 allocate a context for every iteration, offender
+// or not (one per token and per stream event).
+function addToken(
+  offenders: Offenders,
+  kind: Kind,
+  logprob: number,
+  base: string,
+  field: string,
+  index: number | undefined,
+  i: number,
+  event: number | undefined,
+): void {
+  offenders.add(kind, logprob, () => ({
+    pointer: index === undefined ? pointer(base, field, i, 'logprob') : pointer(base, field, index, i, 'logprob'),
+    event,
+  }));
 }
+
+function addEventToken(offenders: Offenders, logprob: number, event: number): void {
+  offenders.add('token-logprob-positive', logprob, () => ({ pointer: '/token/logprob', event }));
+}
+
+/** Each sequence of a non-stream response: its tokens, prefill and top tokens. */
+function judgeSequences(_details: Details, response: GenerateResponse): Finding[] {
+  const findings: Finding[] = [];
+  for (const s of sequencesOf(response)) {
+    const offenders = new Offenders();
+    const { tokens, prefill, top_tokens: topTokens } = s.details;
+    visitTokens(offenders, 'token-logprob-positive', tokens, s.detailsPointer, 'tokens');
+    visitTokens(offenders, 'prefill-logprob-positive', prefill, s.detailsPointer, 'prefill');
+    if (Array.isArray(topTokens)) {
+      for (let i = 0; i < topTokens.length; i++) {
+        visitTokens(offenders, 'top-token-logprob-positive', topTokens[i] as Token[], s.detailsPointer, 'top_tokens', i);
+      }
+    }
+    for (const f of offenders.findings(s.label)) findings.push(f);
+  }
+  return findings;
+}
+
+/** A stream's events: each token and its top tokens. */
+function judgeStream(events: readonly StreamEvent[]): Finding[] {
+  const offenders = new Offenders();
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i] as StreamEvent;
+    const logprob = e.token.logprob;
+    if (offends(logprob)) addEventToken(offenders, logprob, i);
+    if (Array.isArray(e.top_tokens)) visitTokens(offenders, 'top-token-logprob-positive', e.top_tokens, '', 'top_tokens', undefined, i);
+  }
+  return offenders.findings('the stream');
+}
+
+// Defined once (requires.ts ExchangeHandlers says why).
+const HANDLERS: ExchangeHandlers = {
+  response: (response) => withDetails(response, judgeSequences),
+  stream: judgeStream,
+};
 
 /**
  * N-7: every `logprob` is ≤ 0 (1e-6 allowed for rounding) or `null` (serde writes NaN/±inf as
@@ -109,32 +172,5 @@ export const logprobRange: CheckDefinition = {
   source: 'tgi-behavior.md §2b N-7; verdict-policy item 15; TGI server/text_generation_server/utils/tokens.py:363',
   appliesTo: 'both',
   kinds: KINDS,
-  run: (view) =>
-    onExchange(view, {
-      response: (response) =>
-        withDetails(response, () =>
-          sequencesOf(response).flatMap((s) => {
-            const offenders = new Offenders();
-            const { tokens, prefill, top_tokens: topTokens } = s.details;
-            visitTokens(offenders, 'token-logprob-positive', tokens, (i) => ({ pointer: pointer(s.detailsPointer, 'tokens', i, 'logprob') }));
-            visitTokens(offenders, 'prefill-logprob-positive', prefill, (i) => ({ pointer: pointer(s.detailsPointer, 'prefill', i, 'logprob') }));
-            if (Array.isArray(topTokens)) {
-              for (let i = 0; i < topTokens.length; i++) {
-                visitTopTokens(offenders, topTokens[i] as Token[], () => pointer(s.detailsPointer, 'top_tokens', i));
-              }
-            }
-            return offenders.findings(s.label);
-          }),
-        ),
-      stream: (events) => {
-        const offenders = new Offenders();
-        for (let i = 0; i < events.length; i++) {
-          const e = events[i] as StreamEvent;
-          const logprob = e.token.logprob;
-          if (offends(logprob)) offenders.add('token-logprob-positive', logprob, () => ({ pointer: '/token/logprob', event: i }));
-          if (Array.isArray(e.top_tokens)) visitTopTokens(offenders, e.top_tokens, () => '/top_tokens', i);
-        }
-        return offenders.findings('the stream');
-      },
-    }),
+  run: (view) => onExchange(view, HANDLERS),
 };

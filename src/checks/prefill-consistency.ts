@@ -1,9 +1,10 @@
+import type { Details, GenerateResponse } from '../core/api.js';
 import type { Finding } from '../core/finding.js';
 import type { CheckDefinition } from './check.js';
-import { effectiveParameters } from './_internals/effective-parameters.js';
+import { effectiveParameters, type EffectiveParameters } from './_internals/effective-parameters.js';
 import { findingReporter } from './_internals/findings.js';
 import { pointer } from './_internals/pointer.js';
-import { onExchange, withDetails } from './_internals/requires.js';
+import { onExchange, withDetails, type ExchangeHandlers } from './_internals/requires.js';
 import { sequencesOf } from './_internals/sequences.js';
 
 const ID = 'prefill-consistency';
@@ -27,6 +28,47 @@ const KINDS = {
 
 const report = findingReporter(ID, KINDS);
 
+/** Each sequence's prefill, against the request's truncate and decoder_input_details. */
+function judgeSequences(_details: Details, response: GenerateResponse, params: EffectiveParameters | undefined): Finding[] {
+  const findings: Finding[] = [];
+  for (const s of sequencesOf(response)) {
+    const prefill = s.details.prefill;
+    const first = prefill[0];
+    if (first === undefined) continue;
+    const at = pointer(s.detailsPointer, 'prefill');
+    if (first.logprob !== null) {
+      findings.push(
+        report('prefill-first-logprob-not-null', {
+          message: `${s.label}: the first prefill token has no preceding context, so its logprob must be null, but it is ${first.logprob}`,
+          pointer: pointer(at, 0, 'logprob'),
+        }),
+      );
+    }
+    if (params?.truncate !== undefined && prefill.length > params.truncate) {
+      findings.push(
+        report('prefill-longer-than-truncate', {
+          message: `${s.label}: expected at most ${params.truncate} prefill tokens (truncate) but prefill has ${prefill.length}`,
+          pointer: at,
+        }),
+      );
+    }
+    if (params !== undefined && !params.decoderInputDetails) {
+      findings.push(
+        report('prefill-unrequested', {
+          message: `${s.label}: prefill has ${prefill.length} tokens but decoder_input_details was not requested`,
+          pointer: at,
+        }),
+      );
+    }
+  }
+  return findings;
+}
+
+// Defined once (requires.ts ExchangeHandlers says why); the context is the effective parameters.
+const HANDLERS: ExchangeHandlers<EffectiveParameters | undefined> = {
+  response: (response, _view, params) => withDetails(response, judgeSequences, params),
+};
+
 /**
  * N-6: prefill may be `[]` even when asked for (flash models compute no prefill logprobs unless
  * launched with `--enable-prefill-logprobs`). When it is not empty: the first token has no
@@ -49,42 +91,6 @@ export const prefillConsistency: CheckDefinition = {
   kinds: KINDS,
   run(view) {
     const params = effectiveParameters(view);
-    return onExchange(view, {
-      response: (response) =>
-        withDetails(response, () => {
-          const findings: Finding[] = [];
-          for (const s of sequencesOf(response)) {
-            const prefill = s.details.prefill;
-            const first = prefill[0];
-            if (first === undefined) continue;
-            const at = pointer(s.detailsPointer, 'prefill');
-            if (first.logprob !== null) {
-              findings.push(
-                report('prefill-first-logprob-not-null', {
-                  message: `${s.label}: the first prefill token has no preceding context, so its logprob must be null, but it is ${first.logprob}`,
-                  pointer: pointer(at, 0, 'logprob'),
-                }),
-              );
-            }
-            if (params?.truncate !== undefined && prefill.length > params.truncate) {
-              findings.push(
-                report('prefill-longer-than-truncate', {
-                  message: `${s.label}: expected at most ${params.truncate} prefill tokens (truncate) but prefill has ${prefill.length}`,
-                  pointer: at,
-                }),
-              );
-            }
-            if (params !== undefined && !params.decoderInputDetails) {
-              findings.push(
-                report('prefill-unrequested', {
-                  message: `${s.label}: prefill has ${prefill.length} tokens but decoder_input_details was not requested`,
-                  pointer: at,
-                }),
-              );
-            }
-          }
-          return findings;
-        }),
-    });
+    return onExchange(view, HANDLERS, params);
   },
 };

@@ -29,6 +29,11 @@ function judge(inputs: string, text: string, where: { label: string; pointer: st
   ];
 }
 
+// Shared answers (a skip is read, never changed): most exchanges do not ask for the full text.
+const UNKNOWN_REQUEST = Object.freeze({ skip: 'the request is unknown or invalid; the rule depends on return_full_text' });
+const EITHER = Object.freeze({ skip: 'return_full_text unset on POST /: the default follows the model\'s pipeline tag' });
+const NOT_ASKED = Object.freeze({ skip: 'return_full_text is false' });
+
 /**
  * N-11: with `return_full_text: true`, `generated_text` is the full original `inputs` followed by
  * the generated text, even when `truncate` shortened the model's input (bloom all_params); this
@@ -50,11 +55,9 @@ export const returnFullText: CheckDefinition = {
   kinds: KINDS,
   run(view): CheckResult {
     const params = effectiveParameters(view);
-    if (params === undefined) return { skip: 'the request is unknown or invalid; the rule depends on return_full_text' };
-    if (params.returnFullText === 'either') {
-      return { skip: 'return_full_text unset on POST /: the default follows the model\'s pipeline tag' };
-    }
-    if (!params.returnFullText) return { skip: 'return_full_text is false' };
+    if (params === undefined) return UNKNOWN_REQUEST;
+    if (params.returnFullText === 'either') return EITHER;
+    if (!params.returnFullText) return NOT_ASKED;
     const { inputs } = params;
     return onExchange(view, {
       response: (response) => {

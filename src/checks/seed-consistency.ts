@@ -1,10 +1,10 @@
-import type { ExactInteger } from '../core/api.js';
+import type { Details, ExactInteger, GenerateResponse } from '../core/api.js';
 import type { Finding } from '../core/finding.js';
 import type { CheckDefinition } from './check.js';
 import { effectiveParameters, type EffectiveParameters } from './_internals/effective-parameters.js';
 import { formatInteger, sameInteger } from './_internals/exact-integer.js';
 import { findingReporter } from './_internals/findings.js';
-import { onExchange, withDetails, type CheckResult } from './_internals/requires.js';
+import { onExchange, withDetails, type CheckResult, type ExchangeHandlers } from './_internals/requires.js';
 import { finalEvent, noFinalEventReason } from './_internals/stream-outcome.js';
 
 const ID = 'seed-consistency';
@@ -75,6 +75,24 @@ function judge(
   return [];
 }
 
+const RESPONSE_SEED = Object.freeze({ pointer: '/details/seed', label: 'the response' });
+const UNKNOWN_REQUEST = Object.freeze({ skip: 'the request is unknown or invalid; the rule depends on its sampling parameters' });
+
+function judgeResponse(details: Details, _response: GenerateResponse, params: EffectiveParameters): Finding[] {
+  return judge(params, details.seed, RESPONSE_SEED);
+}
+
+// Defined once (requires.ts ExchangeHandlers says why); the context is the effective parameters.
+const HANDLERS: ExchangeHandlers<EffectiveParameters> = {
+  response: (response, _view, params) => withDetails(response, judgeResponse, params),
+  stream: (events, view, params) => {
+    const final = finalEvent(view, events);
+    if (final === undefined) return { skip: noFinalEventReason(view) };
+    if (final.details === undefined) return { skip: 'the final event has no details (not requested)' };
+    return judge(params, final.details.seed, { pointer: '/details/seed', event: final.position, label: 'the final event' });
+  },
+};
+
 /**
  * N-10: when details are returned, a sampling request reports its seed (the user's, echoed
  * exactly, compared as exact integers: seeds are u64, verdict-policy trap 2; else a random one),
@@ -97,18 +115,7 @@ export const seedConsistency: CheckDefinition = {
   kinds: KINDS,
   run(view): CheckResult {
     const params = effectiveParameters(view);
-    if (params === undefined) return { skip: 'the request is unknown or invalid; the rule depends on its sampling parameters' };
-    return onExchange(view, {
-      response: (response) =>
-        withDetails(response, (details) =>
-          judge(params, details.seed, { pointer: '/details/seed', label: 'the response' }),
-        ),
-      stream: (events) => {
-        const final = finalEvent(view, events);
-        if (final === undefined) return { skip: noFinalEventReason(view) };
-        if (final.details === undefined) return { skip: 'the final event has no details (not requested)' };
-        return judge(params, final.details.seed, { pointer: '/details/seed', event: final.position, label: 'the final event' });
-      },
-    });
+    if (params === undefined) return UNKNOWN_REQUEST;
+    return onExchange(view, HANDLERS, params);
   },
 };

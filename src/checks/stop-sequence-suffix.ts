@@ -1,11 +1,12 @@
-import type { Token } from '../core/api.js';
+import type { Details, GenerateResponse, StreamEvent, Token } from '../core/api.js';
+import type { ExchangeView } from '../core/exchange.js';
 import type { Finding } from '../core/finding.js';
 import type { CheckDefinition } from './check.js';
 import { effectiveParameters } from './_internals/effective-parameters.js';
 import { findingReporter } from './_internals/findings.js';
 import { quote } from './_internals/generated-text.js';
 import { pointer } from './_internals/pointer.js';
-import { onExchange, withDetails, type CheckResult } from './_internals/requires.js';
+import { onExchange, withDetails, type CheckResult, type ExchangeHandlers } from './_internals/requires.js';
 import { sequencesOf } from './_internals/sequences.js';
 import { concatNonSpecialText } from './_internals/token-text.js';
 import { finalEvent, noFinalEventReason } from './_internals/stream-outcome.js';
@@ -84,6 +85,42 @@ function judge(ending: Ending, stop: readonly string[]): Finding[] {
   ];
 }
 
+/** Each sequence that ended on a stop sequence. */
+function judgeSequences(_details: Details, response: GenerateResponse, stop: readonly string[]): Finding[] {
+  const findings: Finding[] = [];
+  for (const s of sequencesOf(response)) {
+    if (s.details.finish_reason !== 'stop_sequence') continue;
+    const found = judge({ label: s.label, text: s.generatedText, tokens: s.details.tokens, pointer: s.textPointer }, stop);
+    for (const f of found) findings.push(f);
+  }
+  return findings;
+}
+
+/** The final event of a stream that ended on a stop sequence. */
+function judgeStream(events: readonly StreamEvent[], view: ExchangeView, stop: readonly string[]): CheckResult {
+  const final = finalEvent(view, events);
+  if (final === undefined) return { skip: noFinalEventReason(view) };
+  if (final.details === undefined) return { skip: 'the final event has no details (not requested)' };
+  if (final.details.finish_reason !== 'stop_sequence') return [];
+  return judge(
+    {
+      label: 'the final event',
+      text: final.generatedText,
+      tokens: events.map((e) => e.token),
+      pointer: pointer('', 'generated_text'),
+      event: final.position,
+    },
+    stop,
+  );
+}
+
+// Defined once (requires.ts ExchangeHandlers says why); the context is the request's stop strings.
+const HANDLERS: ExchangeHandlers<readonly string[]> = {
+  response: (response, _view, stop) => withDetails(response, judgeSequences, stop),
+  stream: judgeStream,
+};
+const UNKNOWN_REQUEST = Object.freeze({ skip: 'the request is unknown or invalid; the rule depends on its stop strings' });
+
 /**
  * N-5: `finish_reason == "stop_sequence"` ⇒ the generated text ends with one of the request's
  * `stop` strings: the stop string is kept, matched by `re.escape(s)+"$"` on the concatenated
@@ -104,36 +141,7 @@ export const stopSequenceSuffix: CheckDefinition = {
   kinds: KINDS,
   run(view): CheckResult {
     const params = effectiveParameters(view);
-    if (params === undefined) return { skip: 'the request is unknown or invalid; the rule depends on its stop strings' };
-    const { stop } = params;
-    return onExchange(view, {
-      response: (response) =>
-        withDetails(response, () =>
-          sequencesOf(response)
-            .filter((s) => s.details.finish_reason === 'stop_sequence')
-            .flatMap((s) =>
-              judge(
-                { label: s.label, text: s.generatedText, tokens: s.details.tokens, pointer: s.textPointer },
-                stop,
-              ),
-            ),
-        ),
-      stream: (events) => {
-        const final = finalEvent(view, events);
-        if (final === undefined) return { skip: noFinalEventReason(view) };
-        if (final.details === undefined) return { skip: 'the final event has no details (not requested)' };
-        if (final.details.finish_reason !== 'stop_sequence') return [];
-        return judge(
-          {
-            label: 'the final event',
-            text: final.generatedText,
-            tokens: events.map((e) => e.token),
-            pointer: pointer('', 'generated_text'),
-            event: final.position,
-          },
-          stop,
-        );
-      },
-    });
+    if (params === undefined) return UNKNOWN_REQUEST;
+    return onExchange(view, HANDLERS, params.stop);
   },
 };

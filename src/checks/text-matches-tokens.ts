@@ -1,14 +1,36 @@
+import type { Details, GenerateResponse } from '../core/api.js';
 import type { Finding } from '../core/finding.js';
 import type { CheckDefinition } from './check.js';
 import { effectiveParameters } from './_internals/effective-parameters.js';
-import { promptPrefix } from './_internals/generated-text.js';
-import { onExchange, withDetails } from './_internals/requires.js';
+import { promptPrefix, type PromptPrefix } from './_internals/generated-text.js';
+import { onExchange, withDetails, type ExchangeHandlers } from './_internals/requires.js';
 import { sequencesOf } from './_internals/sequences.js';
 import { TEXT_KINDS, textJudge } from './_internals/text-findings.js';
 
 const ID = 'text-matches-tokens';
 
 const judge = textJudge(ID);
+
+/** Each sequence's generated_text against its tokens. */
+function judgeSequences(_details: Details, response: GenerateResponse, prefix: PromptPrefix): Finding[] {
+  const findings: Finding[] = [];
+  for (const s of sequencesOf(response)) {
+    const found = judge({
+      label: s.label,
+      text: s.generatedText,
+      tokens: s.details.tokens,
+      prefix,
+      pointer: s.textPointer,
+    });
+    for (const f of found) findings.push(f);
+  }
+  return findings;
+}
+
+// Defined once (requires.ts ExchangeHandlers says why); the context is how the prompt may prefix the text.
+const HANDLERS: ExchangeHandlers<PromptPrefix> = {
+  response: (response, _view, prefix) => withDetails(response, judgeSequences, prefix),
+};
 
 /**
  * N-4: `generated_text` is decoded with `skip_special_tokens=True`, so it equals the
@@ -33,22 +55,6 @@ export const textMatchesTokens: CheckDefinition = {
   kinds: TEXT_KINDS,
   run(view) {
     const prefix = promptPrefix(effectiveParameters(view));
-    return onExchange(view, {
-      response: (response) =>
-        withDetails(response, () => {
-          const findings: Finding[] = [];
-          for (const s of sequencesOf(response)) {
-            const found = judge({
-              label: s.label,
-              text: s.generatedText,
-              tokens: s.details.tokens,
-              prefix,
-              pointer: s.textPointer,
-            });
-            for (const f of found) findings.push(f);
-          }
-          return findings;
-        }),
-    });
+    return onExchange(view, HANDLERS, prefix);
   },
 };

@@ -1,8 +1,9 @@
+import type { Details, GenerateResponse } from '../core/api.js';
 import type { Finding } from '../core/finding.js';
 import type { CheckDefinition } from './check.js';
 import { findingReporter } from './_internals/findings.js';
 import { pointer } from './_internals/pointer.js';
-import { onExchange, withDetails } from './_internals/requires.js';
+import { onExchange, withDetails, type ExchangeHandlers } from './_internals/requires.js';
 import { sequencesOf } from './_internals/sequences.js';
 
 const ID = 'tokens-count';
@@ -15,6 +16,26 @@ const KINDS = {
 } as const;
 
 const report = findingReporter(ID, KINDS);
+
+/** Each sequence's token list against its generated_tokens. */
+function judgeSequences(_details: Details, response: GenerateResponse): Finding[] {
+  const findings: Finding[] = [];
+  for (const sequence of sequencesOf(response)) {
+    const { tokens, generated_tokens: generated } = sequence.details;
+    if (tokens.length !== generated) {
+      findings.push(
+        report('tokens-length-mismatch', {
+          message: `${sequence.label}: expected ${generated} tokens (generated_tokens) but details.tokens has ${tokens.length}`,
+          pointer: pointer(sequence.detailsPointer, 'tokens'),
+        }),
+      );
+    }
+  }
+  return findings;
+}
+
+// Defined once (requires.ts ExchangeHandlers says why).
+const HANDLERS: ExchangeHandlers = { response: (response) => withDetails(response, judgeSequences) };
 
 /**
  * N-1: `details.tokens.length == details.generated_tokens`, for the response and each
@@ -32,23 +53,5 @@ export const tokensCount: CheckDefinition = {
   source: 'tgi-behavior.md §2b N-1; TGI router/src/lib.rs:1458 (Details)',
   appliesTo: 'non-stream',
   kinds: KINDS,
-  run: (view) =>
-    onExchange(view, {
-      response: (response) =>
-        withDetails(response, () => {
-          const findings: Finding[] = [];
-          for (const sequence of sequencesOf(response)) {
-            const { tokens, generated_tokens: generated } = sequence.details;
-            if (tokens.length !== generated) {
-              findings.push(
-                report('tokens-length-mismatch', {
-                  message: `${sequence.label}: expected ${generated} tokens (generated_tokens) but details.tokens has ${tokens.length}`,
-                  pointer: pointer(sequence.detailsPointer, 'tokens'),
-                }),
-              );
-            }
-          }
-          return findings;
-        }),
-    }),
+  run: (view) => onExchange(view, HANDLERS),
 };

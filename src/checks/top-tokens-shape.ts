@@ -1,10 +1,11 @@
-import type { Token } from '../core/api.js';
+import type { Details, GenerateResponse, StreamEvent, Token } from '../core/api.js';
+import type { ExchangeView } from '../core/exchange.js';
 import type { Finding } from '../core/finding.js';
 import type { CheckDefinition } from './check.js';
-import { effectiveParameters } from './_internals/effective-parameters.js';
+import { effectiveParameters, type EffectiveParameters } from './_internals/effective-parameters.js';
 import { findingReporter } from './_internals/findings.js';
 import { pointer } from './_internals/pointer.js';
-import { onExchange, withDetails, type CheckResult } from './_internals/requires.js';
+import { onExchange, withDetails, type CheckResult, type ExchangeHandlers } from './_internals/requires.js';
 import { sequencesOf } from './_internals/sequences.js';
 
 const ID = 'top-tokens-shape';
@@ -72,6 +73,87 @@ function unsorted(lists: readonly List[]): Finding[] {
   ];
 }
 
+/** Whether top_n_tokens was asked for; `undefined` when the request is unknown. */
+function requestedBy(params: EffectiveParameters | undefined): boolean | undefined {
+  return params === undefined ? undefined : params.topNTokens > 0;
+}
+
+const NOT_REQUESTED = Object.freeze({ skip: 'top_n_tokens was not requested and no top_tokens were returned' });
+
+/** Each sequence's top_tokens lists. */
+function judgeSequences(_details: Details, response: GenerateResponse, params: EffectiveParameters | undefined): CheckResult {
+  const requested = requestedBy(params);
+  const findings: Finding[] = [];
+  let any = false;
+  for (const s of sequencesOf(response)) {
+    const top = s.details.top_tokens;
+    if (!Array.isArray(top)) {
+      if (requested === true && s.details.tokens.length > 0) {
+        findings.push(
+          report('top-tokens-missing', {
+            message: `${s.label}: top_n_tokens is ${params?.topNTokens} but details has no top_tokens`,
+            pointer: s.detailsPointer,
+          }),
+        );
+      }
+      continue;
+    }
+    any = true;
+    const at = pointer(s.detailsPointer, 'top_tokens');
+    if (requested === false) {
+      findings.push(
+        report('top-tokens-unrequested', {
+          message: `${s.label}: top_n_tokens is unset or 0, yet details has top_tokens (${top.length} lists)`,
+          pointer: at,
+        }),
+      );
+    }
+    if (top.length !== s.details.tokens.length) {
+      findings.push(
+        report('top-tokens-count-mismatch', {
+          message: `${s.label}: expected one top_tokens list per generated token (${s.details.tokens.length}) but there are ${top.length}`,
+          pointer: at,
+        }),
+      );
+    }
+    findings.push(...unsorted(top.map((tokens, i) => ({ tokens, pointer: pointer(at, i), label: s.label }))));
+  }
+  if (!any && requested !== true) return NOT_REQUESTED;
+  return findings;
+}
+
+/** The top_tokens lists of a stream's events. */
+function judgeStream(events: readonly StreamEvent[], _view: ExchangeView, params: EffectiveParameters | undefined): CheckResult {
+  const requested = requestedBy(params);
+  const lists: List[] = [];
+  events.forEach((e, i) => {
+    if (Array.isArray(e.top_tokens)) lists.push({ tokens: e.top_tokens, pointer: '/top_tokens', event: i, label: `event ${i}` });
+  });
+  const first = lists[0];
+  if (first === undefined) {
+    // Events omit an empty list, so no list at all is not a departure even when requested.
+    return requested === true ? [] : NOT_REQUESTED;
+  }
+  const findings: Finding[] = [];
+  if (requested === false) {
+    findings.push(
+      report('top-tokens-unrequested', {
+        message: `top_n_tokens is unset or 0, yet ${lists.length} events have top_tokens`,
+        pointer: first.pointer,
+        event: first.event,
+      }),
+    );
+  }
+  findings.push(...unsorted(lists));
+  return findings;
+}
+
+// Defined once (requires.ts ExchangeHandlers says why); the context is the effective parameters.
+const HANDLERS: ExchangeHandlers<EffectiveParameters | undefined> = {
+  response: (response, _view, params) => withDetails(response, judgeSequences, params),
+  stream: judgeStream,
+};
+
 /**
  * N-8: `details.top_tokens` has one list per generated token (I:249, I:305) and each list is
  * sorted by logprob, descending (a null logprob counts as -inf). A list longer or shorter than
@@ -93,72 +175,6 @@ export const topTokensShape: CheckDefinition = {
   kinds: KINDS,
   run(view): CheckResult {
     const params = effectiveParameters(view);
-    const requested = params === undefined ? undefined : params.topNTokens > 0;
-    const notRequested = 'top_n_tokens was not requested and no top_tokens were returned';
-    return onExchange(view, {
-      response: (response) =>
-        withDetails(response, () => {
-          const findings: Finding[] = [];
-          let any = false;
-          for (const s of sequencesOf(response)) {
-            const top = s.details.top_tokens;
-            if (!Array.isArray(top)) {
-              if (requested === true && s.details.tokens.length > 0) {
-                findings.push(
-                  report('top-tokens-missing', {
-                    message: `${s.label}: top_n_tokens is ${params?.topNTokens} but details has no top_tokens`,
-                    pointer: s.detailsPointer,
-                  }),
-                );
-              }
-              continue;
-            }
-            any = true;
-            const at = pointer(s.detailsPointer, 'top_tokens');
-            if (requested === false) {
-              findings.push(
-                report('top-tokens-unrequested', {
-                  message: `${s.label}: top_n_tokens is unset or 0, yet details has top_tokens (${top.length} lists)`,
-                  pointer: at,
-                }),
-              );
-            }
-            if (top.length !== s.details.tokens.length) {
-              findings.push(
-                report('top-tokens-count-mismatch', {
-                  message: `${s.label}: expected one top_tokens list per generated token (${s.details.tokens.length}) but there are ${top.length}`,
-                  pointer: at,
-                }),
-              );
-            }
-            findings.push(...unsorted(top.map((tokens, i) => ({ tokens, pointer: pointer(at, i), label: s.label }))));
-          }
-          if (!any && requested !== true) return { skip: notRequested };
-          return findings;
-        }),
-      stream: (events) => {
-        const lists: List[] = [];
-        events.forEach((e, i) => {
-          if (Array.isArray(e.top_tokens)) lists.push({ tokens: e.top_tokens, pointer: '/top_tokens', event: i, label: `event ${i}` });
-        });
-        const first = lists[0];
-        if (first === undefined) {
-          // Events omit an empty list, so no list at all is not a departure even when requested.
-          return requested === true ? [] : { skip: notRequested };
-        }
-        const findings: Finding[] = [];
-        if (requested === false) {
-          findings.push(
-            report('top-tokens-unrequested', {
-              message: `top_n_tokens is unset or 0, yet ${lists.length} events have top_tokens`,
-              pointer: first.pointer,
-              event: first.event,
-            }),
-          );
-        }
-        findings.push(...unsorted(lists));
-        return findings;
-      },
-    });
+    return onExchange(view, HANDLERS, params);
   },
 };

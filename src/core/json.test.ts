@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { containsBigInt, parseJson, stringifyJson, toApproximate } from './json.js';
+import { containsBigInt, hasLongDigitRun, parseJson, parseJsonWithoutLongRuns, stringifyJson, toApproximate } from './json.js';
 
 describe('parseJson', () => {
   it.each([
@@ -73,4 +73,30 @@ describe('parseJson on mixed documents', () => {
     const want = items.map((x) => (typeof x === 'bigint' ? (Number.isSafeInteger(Number(x)) ? Number(x) : x) : exact(JSON.stringify(x))));
     expect(r.value).toEqual({ xs: want, seed: 12345678901234567890n });
   });
+});
+
+// parseJsonWithoutLongRuns is parseJson without the scan, for texts known to need none: the same
+// result wherever the scan would find nothing (valid JSON or not).
+describe('parseJsonWithoutLongRuns', () => {
+  const digitsOrJson = fc.oneof(
+    fc.jsonValue().map((v) => JSON.stringify(v)),
+    fc.stringMatching(/^[-0-9.eE{}[\]":, a-z]{0,40}$/),
+    fc.string({ maxLength: 40 }),
+  );
+
+  test.prop([digitsOrJson], { numRuns: 2000 })('hasLongDigitRun is /\d{16}/', (text) => {
+    expect(hasLongDigitRun(text)).toBe(/[0-9]{16}/.test(text));
+  });
+
+  test.prop([digitsOrJson], { numRuns: 2000 })('is parseJson where there is no run of 16 digits', (text) => {
+    fc.pre(!hasLongDigitRun(text));
+    expect(parseJsonWithoutLongRuns(text)).toEqual(parseJson(text));
+  });
+
+  it.each([['{"a":'], [''], ['{"seed":012}'], ['[1,2,]'], ['{"index":1,"token":{"id":5,"text":"a","logprob":-0.25,"special":false}}']])(
+    'gives parseJson\'s result for %j',
+    (text) => {
+      expect(parseJsonWithoutLongRuns(text)).toEqual(parseJson(text));
+    },
+  );
 });

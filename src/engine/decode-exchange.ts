@@ -6,7 +6,7 @@
 import type { ErrorBody, GenerateRequest, GenerateResponse, StreamEvent } from '../core/api.js';
 import type { ExchangeView, RecordedExchange } from '../core/exchange.js';
 import type { Finding } from '../core/finding.js';
-import { isJsonObject, isNotedBigIntFree, parseJson, type ExactJson } from '../core/json.js';
+import { hasLongDigitRun, isJsonObject, isNotedBigIntFree, parseJson, parseJsonWithoutLongRuns, type ExactJson } from '../core/json.js';
 import type { BodyShape, Contract } from '../contract/contract.js';
 import { decodeSse, type SseDecoderLimits } from '../sse/index.js';
 
@@ -115,6 +115,10 @@ function decodeStream(
   out: Finding[],
 ): void {
   const decoded = decodeSse(text, options.sse ?? {});
+  // An event's data is its `data:` lines' values, verbatim parts of `text`, joined by LF: a run
+  // of digits in the data is one in `text`. So one scan of the stream tells whether any event may
+  // hold an integer beyond 2^53; without one, each event is parsed without its own scan.
+  const exact = hasLongDigitRun(text);
   for (const f of decoded.findings) out.push(f);
   const events: StreamEvent[] = [];
   let streamError: ErrorBody | undefined;
@@ -135,7 +139,7 @@ function decodeStream(
       allValid = false;
       continue;
     }
-    const parsed = parseJson(data);
+    const parsed = exact ? parseJson(data) : parseJsonWithoutLongRuns(data);
     if (!parsed.ok) {
       out.push({
         check: 'stream-event-schema',

@@ -25,6 +25,7 @@ export interface InspectResult {
 // Shared: most checks pass on most exchanges, and an outcome is never changed once made.
 const PASS: CheckOutcome = Object.freeze({ status: 'pass' });
 const FAIL: CheckOutcome = Object.freeze({ status: 'fail' });
+const INCOMPLETE = Object.freeze({ skip: 'the exchange did not complete' });
 
 /** Decodes one native exchange and applies the checks to it. */
 export function inspectExchange(
@@ -35,7 +36,8 @@ export function inspectExchange(
 ): InspectResult {
   const view = decodeExchange(raw, contract, options);
   options.annotate?.(view);
-  return { view, ...applyChecks(view, checks) };
+  const applied = applyChecks(view, checks);
+  return { view, findings: applied.findings, outcomes: applied.outcomes };
 }
 
 /**
@@ -48,11 +50,14 @@ export function applyChecks<V extends BaseExchangeView>(
   checks: readonly CheckDefinition<V>[],
 ): { findings: Finding[]; outcomes: Map<string, CheckOutcome> } {
   const findings: Finding[] = [];
-  const results: CheckOutcome[] = []; // results[i] is the outcome of checks[i]
+  // results[i] is the outcome of checks[i], or the `{ skip }` it returned: made an outcome only
+  // when the Map is built (about half the checks skip any one exchange, and most return a shared
+  // constant skip, so this spares an object per skip).
+  const results: (CheckOutcome | { skip: string })[] = [];
   const incomplete = Boolean(view.transportFailure || view.redirect);
   for (const check of checks) {
     if (incomplete && check.id !== 'response-completes') {
-      results.push({ status: 'skip', reason: 'the exchange did not complete' });
+      results.push(INCOMPLETE);
       continue;
     }
     let result: ReturnType<CheckDefinition<V>['run']>;
@@ -63,7 +68,7 @@ export function applyChecks<V extends BaseExchangeView>(
       continue;
     }
     if (!Array.isArray(result)) {
-      results.push({ status: 'skip', reason: result.skip });
+      results.push(result);
       continue;
     }
     if (result.length === 0) {
@@ -73,13 +78,35 @@ export function applyChecks<V extends BaseExchangeView>(
     for (const f of result) findings.push(f);
     results.push(result.some((f) => f.severity === 'violation') ? FAIL : PASS);
   }
-  // The Map is built on first read: `tgc validate` reads only the findings, and building a Map
-  // of ~30 entries per exchange costs about a quarter of a JSON.parse of it.
-  let outcomes: Map<string, CheckOutcome> | undefined;
-  return {
-    findings,
-    get outcomes() {
-      return (outcomes ??= new Map(checks.map((c, i) => [c.id, results[i] as CheckOutcome])));
-    },
-  };
+  return new AppliedChecks(findings, checks, results);
+}
+
+/**
+ * What {@link applyChecks} returns: the findings, and the outcomes as a Map built on first read
+ * (`tgc validate` reads only the findings, and building a Map of ~30 entries per exchange costs
+ * about a quarter of a JSON.parse of it). A class with the getter on its prototype rather than an
+ * object literal with a getter: V8 builds such a literal through its runtime, about 0.5 µs per
+ * exchange (the profile of `bench/validation-kind.ts nativeJson` showed it as a third of
+ * applyChecks' own time), where a class instance costs a few ns. Its state is in private fields,
+ * so the instance's only own property is `findings`.
+ */
+class AppliedChecks {
+  readonly findings: Finding[];
+  readonly #checks: readonly { id: string }[];
+  readonly #results: readonly (CheckOutcome | { skip: string })[];
+  #outcomes: Map<string, CheckOutcome> | undefined;
+
+  constructor(findings: Finding[], checks: readonly { id: string }[], results: readonly (CheckOutcome | { skip: string })[]) {
+    this.findings = findings;
+    this.#checks = checks;
+    this.#results = results;
+  }
+
+  get outcomes(): Map<string, CheckOutcome> {
+    return (this.#outcomes ??= new Map(this.#checks.map((c, i) => [c.id, outcomeOf(this.#results[i] as CheckOutcome | { skip: string })])));
+  }
+}
+
+function outcomeOf(result: CheckOutcome | { skip: string }): CheckOutcome {
+  return 'skip' in result ? { status: 'skip', reason: result.skip } : result;
 }

@@ -15,11 +15,15 @@ export type PromptPrefix =
   | { mode: 'unknown' };
 
 export function promptPrefix(params: EffectiveParameters | undefined): PromptPrefix {
-  if (params === undefined) return { mode: 'unknown' };
+  if (params === undefined) return UNKNOWN_PREFIX;
   if (params.returnFullText === true) return { mode: 'required', inputs: params.inputs };
   if (params.returnFullText === 'either') return { mode: 'optional', inputs: params.inputs };
-  return { mode: 'none' };
+  return NO_PREFIX;
 }
+
+// Shared (a prefix is read, never changed): asked for by two checks on every exchange.
+const UNKNOWN_PREFIX: PromptPrefix = Object.freeze({ mode: 'unknown' });
+const NO_PREFIX: PromptPrefix = Object.freeze({ mode: 'none' });
 
 /**
  * The generated part(s) of a text: the text without the prompt where the prompt is (or may be)
