@@ -11,7 +11,7 @@ import type { Finding } from '../core/finding.js';
 import { isJsonObject, type ExactJson } from '../core/json.js';
 import { loadContract, type BodyShape } from '../contract/contract.js';
 import { crossFieldBreaches } from '../contract/request-rules.js';
-import { loadSchemas } from '../contract/schemas.js';
+import { compileSchemasNow } from '../contract/schemas.js';
 import { decodeExchange } from '../engine/decode-exchange.js';
 import { planCases, type NativeSurface } from '../engine/cases.js';
 import { TGI_DEFAULT_LIMITS, type KnownServerLimits } from '../engine/options.js';
@@ -82,10 +82,7 @@ export function nativeApi(d: NativeSurfaceDeclaration): ApiDefinition<ExchangeVi
           bodyShape: raw.route === 'POST /' ? d.compatShape : 'object',
         });
     },
-    async warm() {
-      const schemas = await loadSchemas();
-      for (const name of Object.keys(schemas)) void schemas[name as keyof typeof schemas].strict;
-    },
+    warm: compileSchemasNow,
     checks: allChecks,
     scenarioChecks,
     bindings: { file: 'openapi.ts', aliases: NATIVE_ALIASES },

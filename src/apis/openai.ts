@@ -10,7 +10,7 @@ import type { OpenAIExchangeView, OpenAIRouteName } from '../core/exchange.js';
 import { OPENAI_ROUTES } from '../core/exchange.js';
 import { isJsonObject } from '../core/json.js';
 import { loadOpenAIContract } from '../contract/openai/contract.js';
-import { loadOpenAISchemas } from '../contract/openai/schemas.js';
+import { compileOpenAISchemasNow } from '../contract/openai/schemas.js';
 import type { Case } from '../engine/cases.js';
 import { planOpenAICases } from '../engine/openai/cases.js';
 import { decodeOpenAIExchange } from '../engine/openai/decode.js';
@@ -54,10 +54,7 @@ export const openaiApi: ApiDefinition<OpenAIExchangeView> = {
     const contract = await loadOpenAIContract();
     return (raw, context) => decodeOpenAIExchange(raw, contract, context.sse ? { sse: context.sse } : {});
   },
-  async warm() {
-    const schemas = await loadOpenAISchemas();
-    for (const name of Object.keys(schemas)) void schemas[name as keyof typeof schemas].strict;
-  },
+  warm: compileOpenAISchemasNow,
   checks: openaiChecks as readonly CheckDefinition<OpenAIExchangeView>[],
   scenarioChecks: openaiScenarioChecks,
   bindings: {

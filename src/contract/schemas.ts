@@ -8,6 +8,7 @@ import $RefParser from '@apidevtools/json-schema-ref-parser';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { spec } from '../generated/spec.js';
+import { lazy } from './lazy.js';
 
 /** The component schemas tgc validates against. */
 export type SchemaName =
@@ -78,6 +79,15 @@ function closeObjects(node: unknown): unknown {
 }
 
 let loading: Promise<CompiledSchemas> | undefined;
+/** How to compile, at once, each validator made so far and not yet compiled (see ./lazy.ts). */
+const pending: (() => void)[] = [];
+
+/** Compiles every validator of the native contract now: what `tgc run` does before its first case. */
+export async function compileSchemasNow(): Promise<void> {
+  const schemas = await loadSchemas();
+  for (const name of SCHEMA_NAMES) void schemas[name];
+  for (const compile of pending.splice(0)) compile();
+}
 
 /** Dereferences the spec and compiles every validator, once per process. */
 export function loadSchemas(): Promise<CompiledSchemas> {
@@ -105,7 +115,7 @@ async function compileAll(): Promise<CompiledSchemas> {
     if (!c) {
       const clean = stripAnnotations(document.components.schemas[name]) as object;
       // `strict` is called first on every body (contract.ts run), `lenient` only when it fails.
-      c = { strict: ajv.compile(closeObjects(clean) as object), lenient: lazy(() => ajv.compile(clean)) };
+      c = { strict: ajv.compile(closeObjects(clean) as object), lenient: lazy(() => ajv.compile(clean), pending) };
       compiled.set(name, c);
     }
     return c;
@@ -113,16 +123,4 @@ async function compileAll(): Promise<CompiledSchemas> {
   const out = {} as Record<SchemaName, CompiledSchema>;
   for (const name of SCHEMA_NAMES) Object.defineProperty(out, name, { get: () => compile(name), enumerable: true });
   return out;
-}
-
-/** A validate function compiled when first called. */
-function lazy(make: () => ValidateFunction): ValidateFunction {
-  let fn: ValidateFunction | undefined;
-  const call = ((data: unknown) => {
-    fn ??= make();
-    const ok = fn(data);
-    call.errors = fn.errors;
-    return ok;
-  }) as ValidateFunction;
-  return call;
 }

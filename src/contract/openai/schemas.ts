@@ -10,6 +10,7 @@ import type { ErrorObject } from 'ajv';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { openaiSpec } from '../../generated/openai-spec.js';
 import type { CompiledSchema } from '../schemas.js';
+import { lazy } from '../lazy.js';
 import { compileApart } from './apart.js';
 import { discriminate, oneOfsDisjoint } from './discriminate.js';
 
@@ -110,6 +111,15 @@ export function newAjv(options: { discriminator?: boolean } = {}): Ajv2020 {
 }
 
 let loading: Promise<CompiledOpenAISchemas> | undefined;
+/** How to compile, at once, each validator made so far and not yet compiled (see ../lazy.ts). */
+const pending: (() => void)[] = [];
+
+/** Compiles every validator of the OpenAI-compatible contract now: what `tgc run` does before its first case. */
+export async function compileOpenAISchemasNow(): Promise<void> {
+  const schemas = await loadOpenAISchemas();
+  for (const name of SCHEMA_NAMES) void schemas[name];
+  for (const compile of pending.splice(0)) compile();
+}
 
 /** Dereferences spec/openai.yaml and prepares every validator (compiled on first use), once per process. */
 export function loadOpenAISchemas(): Promise<CompiledOpenAISchemas> {
@@ -134,8 +144,8 @@ async function compileAll(): Promise<CompiledOpenAISchemas> {
       const clean = relaxAndStrip(document.components.schemas[name]) as object;
       const closed = closeObjects(clean) as object;
       // `strict` is called first on every body (contract.ts run), `lenient` only when it fails.
-      const strict = dispatched(ajv, closed);
-      const lenient = dispatched(ajv, clean);
+      const strict = dispatched(ajv, closed, pending);
+      const lenient = dispatched(ajv, clean, pending);
       const pair = oneOfsDisjoint(clean) ? unknownKeysOnly(strict, lenient) : { strict, lenient };
       c = { strict: withErrors(pair.strict, keepMatchingBranches), lenient: withErrors(pair.lenient, pruneDiscriminated) };
       compiled.set(name, c);
@@ -154,13 +164,13 @@ async function compileAll(): Promise<CompiledOpenAISchemas> {
  * a value it rejects, its errors are those of `schema` unless one lies under a dispatched oneOf
  * (there a oneOf that passed left no error in either), and then `schema` itself is run.
  */
-export function dispatched(ajv: Ajv2020, schema: object): ValidateFunction {
+export function dispatched(ajv: Ajv2020, schema: object, pending?: (() => void)[]): ValidateFunction {
   const fast = discriminate(schema);
   // Large subschemas in functions of their own (./apart.ts): the chat request compiled whole is
   // too large for V8 to optimise. Same answers and errors as ajv.compile.
-  const full = lazy(() => compileApart(ajv, schema));
+  const full = lazy(() => compileApart(ajv, schema), pending);
   if (fast.regions.length === 0) return full;
-  const quick = lazy(() => compileApart(ajv, fast.schema as object));
+  const quick = lazy(() => compileApart(ajv, fast.schema as object), pending);
   const regions = fast.regions.map((r) => `${r}/`);
   const inRegion = (e: ErrorObject): boolean => regions.some((r) => e.schemaPath.startsWith(r));
   const call = ((data: unknown) => {
@@ -207,18 +217,6 @@ function unknownKeysOnly(strict: ValidateFunction, lenient: ValidateFunction): C
     return ok;
   }) as ValidateFunction;
   return { strict: s, lenient: l };
-}
-
-/** A validate function compiled when first called. */
-function lazy(make: () => ValidateFunction): ValidateFunction {
-  let fn: ValidateFunction | undefined;
-  const call = ((data: unknown) => {
-    fn ??= make();
-    const ok = fn(data);
-    call.errors = fn.errors;
-    return ok;
-  }) as ValidateFunction;
-  return call;
 }
 
 /** `fn` with its errors rewritten by `rewrite` after each call. */
