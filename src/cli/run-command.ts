@@ -12,7 +12,7 @@ import type { ApiName, BaseExchangeView } from '../core/exchange.js';
 import { combineReports } from '../report/combine.js';
 import { RUN_DEFAULTS, type Api, type KnownServerLimits, type RunOptions, type ShardSpec } from '../engine/options.js';
 import { runConformance, TargetUnreachableError, type RunEvent } from '../engine/run.js';
-import { startReferenceServer } from '../reference/index.js';
+import type { ReferenceServer } from '../reference/index.js';
 import { applyBaseline, baselineKeys } from '../report/baseline.js';
 import { appendGithubSummary } from '../report/github-summary.js';
 import { BUILTIN_REPORTERS, isBuiltinReporter, reportFileNames, reporters, type BuiltinReporter } from '../report/index.js';
@@ -80,13 +80,15 @@ export async function runCommand(raw: RawRunOptions, io: CliIo, knownCheckIds: r
     throw new TgcInputError(`cannot write ${raw.record}: ${e.code ?? e.message}`);
   });
 
-  let server: Awaited<ReturnType<typeof startReferenceServer>> | undefined;
+  let server: ReferenceServer | undefined;
   if (options.url === '') {
     // The built-in server is tgc's own process: no need to be gentle with it.
     if (raw.rate === undefined) options.rate = 0;
     if (raw.concurrency === undefined) options.concurrency = 8;
     const builtIn = surfaces[0]?.builtIn;
     if (!builtIn) throw new TgcInputError(`--api ${options.api}: the built-in reference server does not serve it`);
+    // Loaded only for the built-in target: a run against --url never needs the reference server.
+    const { startReferenceServer } = await import('../reference/index.js');
     server = await startReferenceServer({ profile: builtIn.profile, host: '127.0.0.1', port: 0 });
     options.url = surfaces.length > 1 ? server.url : builtIn.url(server.url);
     out(`tgc: no --url given: testing the built-in reference server at ${options.url}\n`);
