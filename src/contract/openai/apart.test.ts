@@ -6,38 +6,13 @@
  * nearly every subschema is compiled apart (nested several deep, under oneOfs and items), and
  * through `dispatched` (its discriminator copies compiled apart too).
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { mutate, recordedBodies } from './__fixtures__/bodies.js';
 import { compileApart } from './apart.js';
-import { dereferencedOpenAISpec, dispatched, newAjv, relaxAndStrip } from './schemas.js';
+import { closeObjects, dereferencedOpenAISpec, dispatched, newAjv, relaxAndStrip } from './schemas.js';
 
 const document = await dereferencedOpenAISpec();
-
-function recorded(): unknown[] {
-  const file = fileURLToPath(new URL('../../../../shared/fixtures/openai-exchanges.jsonl', import.meta.url));
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return [];
-  }
-  const out: unknown[] = [];
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    const o = JSON.parse(line) as Record<string, unknown>;
-    if (o['request'] !== undefined) out.push(o['request']);
-    if (o['response'] !== undefined) out.push(o['response']);
-    if (typeof o['stream'] === 'string') {
-      for (const l of o['stream'].split('\n')) {
-        const data = l.startsWith('data:') ? l.slice(5).trim() : undefined;
-        if (data !== undefined && data !== '[DONE]') out.push(JSON.parse(data) as unknown);
-      }
-    }
-  }
-  return out;
-}
 
 const user = { role: 'user', content: 'Hello' };
 const full = {
@@ -70,45 +45,7 @@ const crafted: unknown[] = [
   [],
   'body',
 ];
-const bases = [...recorded(), ...crafted];
-
-type Path = (string | number)[];
-
-/** Every path to a value in `v` (the root included). */
-function paths(v: unknown, at: Path = [], out: Path[] = []): Path[] {
-  out.push(at);
-  if (Array.isArray(v)) v.forEach((x, i) => paths(x, [...at, i], out));
-  else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) paths(x, [...at, k], out);
-  return out;
-}
-
-type Mutation = { op: 'set' | 'delete' | 'add'; at: number; value: unknown; key: string };
-
-/** `base` with the mutations applied (each at one of its paths, by index). */
-function mutate(base: unknown, mutations: readonly Mutation[]): unknown {
-  let body = structuredClone(base);
-  for (const m of mutations) {
-    // A copy: fast-check hands the same constant objects to many runs.
-    const value = structuredClone(m.value);
-    const all = paths(body);
-    const path = all[m.at % all.length] as Path;
-    if (path.length === 0) {
-      if (m.op === 'set') body = value;
-      continue;
-    }
-    let parent = body as Record<string | number, unknown>;
-    for (const p of path.slice(0, -1)) parent = parent[p] as Record<string | number, unknown>;
-    const last = path[path.length - 1] as string | number;
-    if (m.op === 'set') parent[last] = value;
-    else if (m.op === 'delete' && !Array.isArray(parent)) delete parent[last];
-    else {
-      const target = parent[last];
-      if (target !== null && typeof target === 'object' && !Array.isArray(target)) (target as Record<string, unknown>)[m.key] = value;
-      else if (Array.isArray(target)) target.push(value);
-    }
-  }
-  return body;
-}
+const bases = [...recordedBodies(), ...crafted];
 
 // Values the schemas tell apart: tags, enum members, numbers at bounds, and any JSON.
 const value = fc.oneof(
@@ -128,25 +65,11 @@ const body = fc.tuple(fc.nat({ max: bases.length - 1 }), fc.array(mutation, { mi
 
 const NAMES = ['ChatCompletionRequest', 'CompletionRequest', 'ChatCompletion', 'ChatCompletionChunk', 'Completion', 'CompletionChunk', 'ModelList'];
 
-/** As ./schemas.ts closeObjects (not exported): objects that list their properties are closed. */
-function close(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(close);
-  if (node === null || typeof node !== 'object') return node;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(node)) {
-    out[k] = ['properties', 'patternProperties', '$defs'].includes(k) && v !== null && typeof v === 'object'
-      ? Object.fromEntries(Object.entries(v).map(([n, s]) => [n, close(s)]))
-      : close(v);
-  }
-  if ('properties' in out && !('additionalProperties' in out) && !('patternProperties' in out)) out['additionalProperties'] = false;
-  return out;
-}
-
 describe('compileApart', () => {
   for (const name of NAMES) {
     for (const closed of [false, true]) {
       const clean = relaxAndStrip(document.components.schemas[name]) as object;
-      const schema = (closed ? close(clean) : clean) as object;
+      const schema = (closed ? closeObjects(clean) : clean) as object;
       const reference = newAjv().compile(schema);
       const apart = compileApart(newAjv(), schema);
       const fine = compileApart(newAjv(), schema, 40);

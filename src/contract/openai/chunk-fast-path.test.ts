@@ -5,12 +5,11 @@
  * and on many chunks made by mutating them (a value replaced, a key removed or added), for the
  * chat and the completions schema, bigint-free or not.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ExactJson } from '../../core/json.js';
 import { validateWith } from '../contract.js';
+import { mutate, recordedBodies } from './__fixtures__/bodies.js';
 import { loadOpenAIContract } from './contract.js';
 import { loadOpenAISchemas } from './schemas.js';
 import { OPENAI_CHECK } from './types.js';
@@ -18,73 +17,12 @@ import { OPENAI_CHECK } from './types.js';
 const contract = await loadOpenAIContract();
 const schemas = await loadOpenAISchemas();
 
-function recordedChunks(): unknown[] {
-  const file = fileURLToPath(new URL('../../../../shared/fixtures/openai-exchanges.jsonl', import.meta.url));
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return [];
-  }
-  const out: unknown[] = [];
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    const o = JSON.parse(line) as Record<string, unknown>;
-    if (typeof o['stream'] !== 'string') continue;
-    for (const l of o['stream'].split('\n')) {
-      const data = l.startsWith('data:') ? l.slice(5).trim() : undefined;
-      if (data === undefined || data === '[DONE]') continue;
-      try {
-        out.push(JSON.parse(data) as unknown);
-      } catch {
-        // not JSON: not a chunk
-      }
-    }
-  }
-  return out;
-}
-
 const crafted: unknown[] = [
   { id: 'a', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { role: 'assistant', content: 'x' }, finish_reason: null, logprobs: null }] },
   { id: 'a', object: 'text_completion', created: 1, model: 'm', choices: [{ index: 0, text: 'x', finish_reason: null, logprobs: null }] },
   { id: 'a', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [], usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 } },
 ];
-const bases = [...recordedChunks(), ...crafted];
-
-type Path = (string | number)[];
-
-function paths(v: unknown, at: Path = [], out: Path[] = []): Path[] {
-  out.push(at);
-  if (Array.isArray(v)) v.forEach((x, i) => paths(x, [...at, i], out));
-  else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) paths(x, [...at, k], out);
-  return out;
-}
-
-type Mutation = { op: 'set' | 'delete' | 'add'; at: number; value: unknown; key: string };
-
-function mutate(base: unknown, mutations: readonly Mutation[]): unknown {
-  let body = structuredClone(base);
-  for (const m of mutations) {
-    const value = structuredClone(m.value);
-    const all = paths(body);
-    const path = all[m.at % all.length] as Path;
-    if (path.length === 0) {
-      if (m.op === 'set') body = value;
-      continue;
-    }
-    let parent = body as Record<string | number, unknown>;
-    for (const p of path.slice(0, -1)) parent = parent[p] as Record<string | number, unknown>;
-    const last = path[path.length - 1] as string | number;
-    if (m.op === 'set') parent[last] = value;
-    else if (m.op === 'delete' && !Array.isArray(parent)) delete parent[last];
-    else {
-      const target = parent[last];
-      if (target !== null && typeof target === 'object' && !Array.isArray(target)) (target as Record<string, unknown>)[m.key] = value;
-      else if (Array.isArray(target)) target.push(value);
-    }
-  }
-  return body;
-}
+const bases = [...recordedBodies({ chunksOnly: true }), ...crafted];
 
 const value = fc.oneof(
   fc.constantFrom('assistant', 'user', 'stop', 'length', '', 'chat.completion.chunk', 'text_completion'),

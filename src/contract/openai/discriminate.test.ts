@@ -5,38 +5,12 @@
  * oneOfs. And a body the closed schema rejects for unknown keys alone passes the open one, which
  * `unknownKeysOnly` answers without validating.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { recordedBodies } from './__fixtures__/bodies.js';
 import { discriminate, oneOfsDisjoint } from './discriminate.js';
-import { dereferencedOpenAISpec, dispatched, newAjv, relaxAndStrip } from './schemas.js';
+import { closeObjects, dereferencedOpenAISpec, dispatched, newAjv, relaxAndStrip } from './schemas.js';
 
 const document = await dereferencedOpenAISpec();
-
-/** The recorded request, response and chunk bodies of the shared recordings, where present. */
-function recorded(): unknown[] {
-  const file = fileURLToPath(new URL('../../../../shared/fixtures/openai-exchanges.jsonl', import.meta.url));
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return [];
-  }
-  const out: unknown[] = [];
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    const o = JSON.parse(line) as Record<string, unknown>;
-    if (o['request'] !== undefined) out.push(o['request']);
-    if (o['response'] !== undefined) out.push(o['response']);
-    if (typeof o['stream'] === 'string') {
-      for (const l of o['stream'].split('\n')) {
-        const data = l.startsWith('data:') ? l.slice(5).trim() : undefined;
-        if (data !== undefined && data !== '[DONE]') out.push(JSON.parse(data) as unknown);
-      }
-    }
-  }
-  return out;
-}
 
 const user = { role: 'user', content: 'Hello' };
 const messages = (...m: unknown[]) => ({ model: 'm', messages: m });
@@ -75,22 +49,8 @@ const crafted: unknown[] = [
   'body',
 ];
 
-const bodies = [...recorded(), ...crafted];
+const bodies = [...recordedBodies(), ...crafted];
 const NAMES = ['ChatCompletionRequest', 'CompletionRequest', 'ChatCompletion', 'ChatCompletionChunk', 'Completion', 'CompletionChunk', 'ModelList'];
-
-/** As ./schemas.ts closeObjects (not exported): objects that list their properties are closed. */
-function close(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(close);
-  if (node === null || typeof node !== 'object') return node;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(node)) {
-    out[k] = ['properties', 'patternProperties', '$defs'].includes(k) && v !== null && typeof v === 'object'
-      ? Object.fromEntries(Object.entries(v).map(([n, s]) => [n, close(s)]))
-      : close(v);
-  }
-  if ('properties' in out && !('additionalProperties' in out) && !('patternProperties' in out)) out['additionalProperties'] = false;
-  return out;
-}
 
 describe('dispatched validators', () => {
   it('dispatch the tagged oneOfs of the request (messages by role, parts, tools, response_format)', () => {
@@ -104,7 +64,7 @@ describe('dispatched validators', () => {
     for (const closed of [false, true]) {
       it(`give ajv's own answer and errors: ${name} (${closed ? 'strict' : 'lenient'})`, () => {
         const clean = relaxAndStrip(document.components.schemas[name]) as object;
-        const schema = (closed ? close(clean) : clean) as object;
+        const schema = (closed ? closeObjects(clean) : clean) as object;
         const reference = newAjv().compile(schema);
         const fast = dispatched(newAjv({ discriminator: true }), schema);
         for (const body of bodies) {
@@ -118,7 +78,7 @@ describe('dispatched validators', () => {
     it(`accept leniently what only unknown keys fail strictly: ${name}`, () => {
       const clean = relaxAndStrip(document.components.schemas[name]) as object;
       expect(oneOfsDisjoint(clean)).toBe(true);
-      const strict = newAjv().compile(close(clean) as object);
+      const strict = newAjv().compile(closeObjects(clean) as object);
       const lenient = newAjv().compile(clean);
       for (const body of bodies) {
         if (!strict(body) && strict.errors?.every((e) => e.keyword === 'additionalProperties')) expect(lenient(body)).toBe(true);

@@ -78,7 +78,7 @@ function isJudged(schema: unknown): boolean {
 }
 
 /** As ../schemas.ts closeObjects: `additionalProperties: false` on every object that lists its properties. */
-function closeObjects(node: unknown): unknown {
+export function closeObjects(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(closeObjects);
   if (node === null || typeof node !== 'object') return node;
   const out: Record<string, unknown> = {};
