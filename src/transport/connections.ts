@@ -19,6 +19,7 @@
  */
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import type { Resent } from './types.js';
 import http from 'node:http';
 import https from 'node:https';
 
@@ -75,10 +76,7 @@ export function createConnectionPool(options: ConnectionPoolOptions): Connection
     timeout: options.idleMs ?? 4_000,
   };
   let opened = 0;
-  // When each connection was last given back: node's Agent emits 'free' as it takes one back.
-  const idleSince = new WeakMap<Socket, number>();
   const counted = (agent: http.Agent): http.Agent => {
-    agent.on('free', (socket: Socket) => idleSince.set(socket, performance.now()));
     const create = agent.createConnection.bind(agent) as typeof agent.createConnection;
     agent.createConnection = ((...args: Parameters<typeof create>) => {
       opened++;
@@ -90,18 +88,37 @@ export function createConnectionPool(options: ConnectionPoolOptions): Connection
     'http:': counted(new http.Agent(agentOptions)),
     'https:': counted(new https.Agent(agentOptions)),
   };
+  const idleMs = idleClock(Object.values(agents));
   return {
     agent: (protocol) => agents[protocol],
     get opened() {
       return opened;
     },
-    idleMs(socket) {
-      const since = idleSince.get(socket);
-      return since === undefined ? undefined : performance.now() - since;
-    },
+    idleMs,
     close() {
       agents['http:'].destroy();
       agents['https:'].destroy();
     },
   };
+}
+
+/**
+ * Notes when each connection of `agents` fell idle (node's Agent emits 'free' as it takes one
+ * back) and returns how long a connection had been idle since: for a reused connection handed to
+ * a request, how long it sat in the pool; undefined for one never given back. Shared by the run's
+ * pool and the proxy's forwarder, which both say how long a connection the server closed had been idle.
+ */
+export function idleClock(agents: readonly http.Agent[]): (socket: Socket) => number | undefined {
+  const idleSince = new WeakMap<Socket, number>();
+  for (const agent of agents) agent.on('free', (socket: Socket) => idleSince.set(socket, performance.now()));
+  return (socket) => {
+    const since = idleSince.get(socket);
+    return since === undefined ? undefined : performance.now() - since;
+  };
+}
+
+/** What a resend records (`timings.resent`, `ForwardOutcome.resent`): the idle time, to 0.1 ms, and what ended the connection. */
+export function resentAfter(idleMs: number | undefined, error: unknown): Resent {
+  const what = error instanceof Error ? ((error as NodeJS.ErrnoException).code ?? error.message) : 'closed';
+  return { idleMs: Math.round((idleMs ?? 0) * 10) / 10, error: what };
 }

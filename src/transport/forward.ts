@@ -23,7 +23,8 @@ import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import { classifyError } from './classify.js';
-import type { TransportFailureKind } from './types.js';
+import { idleClock, resentAfter } from './connections.js';
+import type { Resent, TransportFailureKind } from './types.js';
 
 /** Headers that concern one connection only (RFC 9110 §7.6.1), never forwarded. */
 export const HOP_BY_HOP_HEADERS: ReadonlySet<string> = new Set([
@@ -130,7 +131,7 @@ export type ForwardOutcome =
        * The request went first on a kept-alive connection, idle for `idleMs`, that the target
        * closed before answering (`error`), and was resent on a fresh one: this is that answer.
        */
-      resent?: { idleMs: number; error: string };
+      resent?: Resent;
       /**
        * Settles once the response has ended (`undefined`) or failed (the failure), after
        * which the forwarder has released its timers and listeners.
@@ -177,10 +178,7 @@ export function createForwarder(limits: ForwardLimits = DEFAULT_FORWARD_LIMITS):
     'http:': new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 256, scheduling: 'lifo' }),
     'https:': new https.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 256, scheduling: 'lifo' }),
   };
-  // When each connection was last given back (node's Agent emits 'free' as it takes one back).
-  const idleSince = new WeakMap<Socket, number>();
-  for (const agent of Object.values(agents)) agent.on('free', (socket: Socket) => idleSince.set(socket, performance.now()));
-  const pool: Pool = { agents, idleSince };
+  const pool: Pool = { agents, idleMs: idleClock(Object.values(agents)) };
   return {
     forward(request, signal) {
       return new Promise<ForwardOutcome>((resolve) => {
@@ -201,7 +199,8 @@ export function createForwarder(limits: ForwardLimits = DEFAULT_FORWARD_LIMITS):
 
 interface Pool {
   agents: { 'http:': http.Agent; 'https:': https.Agent };
-  idleSince: WeakMap<Socket, number>;
+  /** How long a connection of the agents had been idle when handed to a request. */
+  idleMs: (socket: Socket) => number | undefined;
 }
 
 /**
@@ -213,7 +212,7 @@ function attempt(
   limits: ForwardLimits,
   pool: Pool,
   signal: AbortSignal | undefined,
-  resent: { idleMs: number; error: string } | undefined,
+  resent: Resent | undefined,
   resolve: (outcome: ForwardOutcome) => void,
 ): void {
   const { agents } = pool;
@@ -300,10 +299,7 @@ function attempt(
   signal?.addEventListener('abort', onAbort, { once: true });
 
   req.on('socket', (socket: Socket) => {
-    if (req.reusedSocket) {
-      const since = pool.idleSince.get(socket);
-      if (since !== undefined) idleBeforeMs = performance.now() - since;
-    }
+    if (req.reusedSocket) idleBeforeMs = pool.idleMs(socket);
     const onConnect = (): void => {
       connected = true;
       clearTimeout(connectTimer);
@@ -329,8 +325,7 @@ function attempt(
       settled = true;
       cleanup();
       if (request.body && !Buffer.isBuffer(request.body)) request.body.unpipe(req);
-      const what = error.code ?? error.message;
-      attempt({ ...request, body }, limits, pool, signal, { idleMs: Math.round((idleBeforeMs ?? 0) * 10) / 10, error: what }, resolve);
+      attempt({ ...request, body }, limits, pool, signal, resentAfter(idleBeforeMs, error), resolve);
       return;
     }
     const c = classifyError(error, { connected, responded, bytes, ...(declaredLength !== undefined ? { declaredLength } : {}) });

@@ -25,9 +25,9 @@ import { createSseDecoder, type SseDecoder } from '../sse/index.js';
 import { createBodyDecoder, isEventStream, isJsonType, joinHeaders, jsonDepth, MAX_JSON_DEPTH, streamRecord } from './body.js';
 import { classifyError } from './classify.js';
 import { requestTarget } from './forward.js';
-import type { ConnectionPool } from './connections.js';
+import { resentAfter, type ConnectionPool } from './connections.js';
 import { limitProblems, withLimitFlag, type TransportLimits } from './limits.js';
-import type { TransportFailureKind, TransportRequest, TransportResult } from './types.js';
+import type { Resent, TransportFailureKind, TransportRequest, TransportResult } from './types.js';
 
 /** Request headers the transport owns: whatever the caller gives under these names is replaced. */
 const OWNED_HEADERS = new Set(['accept-encoding', 'content-length', 'transfer-encoding', 'connection']);
@@ -184,7 +184,7 @@ function exchange(
   let retried = false;
   /** How long the current attempt's kept-alive connection had been idle (the pool's note). */
   let idleBeforeMs: number | undefined;
-  let resent: { idleMs: number; error: string } | undefined;
+  let resent: Resent | undefined;
 
   const timer = (ms: number, fn: () => void): NodeJS.Timeout => {
     const t = setTimeout(fn, ms);
@@ -461,8 +461,7 @@ function exchange(
     if (settled || retried || req?.reusedSocket !== true || firstByteMs !== undefined || response !== undefined) return false;
     if (error !== undefined && !isStaleError(error)) return false;
     retried = true;
-    const what = error === undefined ? 'closed' : ((error as NodeJS.ErrnoException).code ?? (error as Error).message);
-    resent = { idleMs: Math.round((idleBeforeMs ?? 0) * 10) / 10, error: what };
+    resent = resentAfter(idleBeforeMs, error);
     socket?.off('data', onFirstByte).destroy();
     req.destroy();
     socket = undefined;

@@ -119,7 +119,7 @@ export interface TransportResult {
      * that the server closed before any byte of an answer (`error`: what node saw), and was sent
      * again on a fresh connection: the other timings are the second attempt's.
      */
-    resent?: { idleMs: number; error: string };
+    resent?: Resent;
     /** Start → first response byte. */
     firstByteMs?: number;
     /** Start → the result. */
@@ -129,4 +129,14 @@ export interface TransportResult {
   };
   /** Response body bytes received (including any beyond a limit, in the chunk that crossed it). */
   bytes: number;
+}
+
+/**
+ * A request sent first on a kept-alive connection, idle for `idleMs`, that the server closed
+ * before any byte of an answer (`error`: what node saw: ECONNRESET, EPIPE, "socket hang up",
+ * closed), then again on a fresh connection.
+ */
+export interface Resent {
+  idleMs: number;
+  error: string;
 }
