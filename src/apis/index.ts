@@ -3,7 +3,7 @@
  * itself by being imported. The first API that declares a route judges a recording that names
  * no API (the native recordings: `hf`, whose `POST /` accepts both the object and the array).
  */
-import type { ApiName, BaseExchangeView, RecordedExchange } from '../core/exchange.js';
+import type { BaseExchangeView, RecordedExchange } from '../core/exchange.js';
 import { hfApi } from './hf.js';
 import { openaiApi } from './openai.js';
 import { tgiApi } from './tgi.js';
@@ -17,7 +17,7 @@ export const apis: readonly ApiDefinition<BaseExchangeView>[] = [
   openaiApi as unknown as ApiDefinition<BaseExchangeView>,
 ];
 
-export const API_NAMES: readonly ApiName[] = apis.map((a) => a.name);
+export { API_NAMES } from './names.js';
 
 export function apiByName(name: string): ApiDefinition<BaseExchangeView> | undefined {
   return apis.find((a) => a.name === name);

@@ -1,21 +1,29 @@
 /**
  * The command line, thin: parses arguments with commander and calls the commands. Every error
  * before testing starts maps to exit 2 with one line on stderr.
+ *
+ * Each command's module is imported when that command runs: the APIs (contracts, checks), the
+ * engine, the report writers and the reference server together take about half a second to
+ * load, which `tgc --version`, `tgc --help` and a mistyped flag need not wait for.
  */
 import { Argument, Command, CommanderError, Option } from 'commander';
-import { API_NAMES, everyCheck } from '../apis/index.js';
+import { API_NAMES } from '../apis/names.js';
 // The option specs alone: the reference server (msw, graphql: a sixth of a second) loads with `tgc mock`.
 import { MOCK_OPTION_SPECS } from '../reference/options.js';
-import { checksCommand } from './checks-command.js';
-import { matrixCommand, type RawMatrixOptions } from './matrix-command.js';
-import { mergeCommand, type RawMergeOptions } from './merge-command.js';
-import { proxyCommand, type RawProxyOptions } from './proxy-command.js';
-import { runCommand, type RawRunOptions } from './run-command.js';
+import type { RawMatrixOptions } from './matrix-command.js';
+import type { RawMergeOptions } from './merge-command.js';
+import type { RawProxyOptions } from './proxy-command.js';
+import type { RawRunOptions } from './run-command.js';
 import { EXIT, TgcInputError } from './errors.js';
 import type { CliIo } from './io.js';
-import { typesCommand } from './types-command.js';
-import { VALIDATE_KINDS, validateCommand, type ValidateKind } from './validate.js';
+import { VALIDATE_KINDS, type ValidateKind } from './validate-kinds.js';
 import { VERSION } from '../version.js';
+
+/** Every check's id, for the commands that take `--checks` or read reports (loads every API). */
+async function checkIds(): Promise<string[]> {
+  const { everyCheck } = await import('../apis/index.js');
+  return everyCheck().map((c) => c.id);
+}
 
 const collectQuirk = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -51,6 +59,7 @@ Examples:
   tgc validate response completion.json --api openai --request request.json`,
     )
     .action(async (kind: ValidateKind, files: string[], opts: { request?: string; format: 'text' | 'json'; api?: string; route?: string }) => {
+      const { validateCommand } = await import('./validate.js');
       exitCode = await validateCommand(kind, files, opts, io);
     });
 
@@ -102,7 +111,8 @@ Examples:
 Exit codes: 0 nothing wrong (warnings allowed), 1 violations, 2 could not test, 130 interrupted.`,
     )
     .action(async (opts: RawRunOptions) => {
-      exitCode = await runCommand(opts, io, everyCheck().map((c) => c.id));
+      const { runCommand } = await import('./run-command.js');
+      exitCode = await runCommand(opts, io, await checkIds());
     });
 
   const mock = program
@@ -160,14 +170,16 @@ Exit codes (after the first Ctrl-C or SIGTERM): 0 nothing wrong, 1 violations by
 (by clients too with --fail-on-client), 2 could not test; a second signal: 130 / 143 at once.`,
     )
     .action(async (opts: RawProxyOptions) => {
-      exitCode = await proxyCommand(opts, io, everyCheck().map((c) => c.id));
+      const { proxyCommand } = await import('./proxy-command.js');
+      exitCode = await proxyCommand(opts, io, await checkIds());
     });
 
   program
     .command('checks')
     .description('list every check: id, severity, the rule and its source')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .action((opts: { format: 'text' | 'json' }) => {
+    .action(async (opts: { format: 'text' | 'json' }) => {
+      const { checksCommand } = await import('./checks-command.js');
       exitCode = checksCommand(opts, io);
     });
 
@@ -181,6 +193,7 @@ Exit codes (after the first Ctrl-C or SIGTERM): 0 nothing wrong, 1 violations by
     )
     .option('--out <file>', 'write to this file')
     .action(async (opts: { out?: string; api?: string }) => {
+      const { typesCommand } = await import('./types-command.js');
       exitCode = await typesCommand(opts, io);
     });
 
@@ -203,6 +216,7 @@ Examples:
 Exit codes: 0 written, 1 a failing cell (only with --fail-on-violation), 2 bad input.`,
     )
     .action(async (files: string[], opts: RawMatrixOptions) => {
+      const { matrixCommand } = await import('./matrix-command.js');
       exitCode = await matrixCommand(files, opts, io);
     });
 
@@ -225,7 +239,8 @@ Exit codes: as tgc run would have exited (0, 1, 2); 2 with one line for shards t
 together (another seed, version, option or target; a shard missing or given twice; not a shard report).`,
     )
     .action(async (files: string[], opts: RawMergeOptions) => {
-      exitCode = await mergeCommand(files, opts, io, everyCheck().map((c) => c.id));
+      const { mergeCommand } = await import('./merge-command.js');
+      exitCode = await mergeCommand(files, opts, io, await checkIds());
     });
 
   try {

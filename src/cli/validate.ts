@@ -11,8 +11,9 @@ import { EXIT, TgcInputError } from './errors.js';
 import type { CliIo } from './io.js';
 import { readJson, readText } from './read-input.js';
 
-export const VALIDATE_KINDS = ['request', 'response', 'stream', 'exchanges'] as const;
-export type ValidateKind = (typeof VALIDATE_KINDS)[number];
+import type { ValidateKind } from './validate-kinds.js';
+
+export { VALIDATE_KINDS, type ValidateKind } from './validate-kinds.js';
 
 export interface ValidateOptions {
   request?: string;
