@@ -1,6 +1,15 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { containsBigInt, hasLongDigitRun, parseJson, parseJsonWithoutLongRuns, stringifyJson, toApproximate } from './json.js';
+import {
+  containsBigInt,
+  hasLongDigitRun,
+  parseJson,
+  parseJsonByMarking,
+  parseJsonWithoutLongRuns,
+  parseLocatingLiterals,
+  stringifyJson,
+  toApproximate,
+} from './json.js';
 
 describe('parseJson', () => {
   it.each([
@@ -99,4 +108,143 @@ describe('parseJsonWithoutLongRuns', () => {
       expect(parseJsonWithoutLongRuns(text)).toEqual(parseJson(text));
     },
   );
+});
+
+// parseJson finds the integers to make bigints without the marking scan (parseLocatingLiterals),
+// and falls back to that scan (parseJsonByMarking, the former parseJson) where in doubt: the same
+// result for every text, valid or not. Texts rich in what could fool it: long integers (u64, near
+// 2^53, negative, some rounding to the same double), 16-25 digit runs in strings and keys after
+// `: `, `,`, `[`, `-` or an escaped quote, floats with long fractions or long integer parts,
+// exponents, `\u0000tgc-bigint:` strings, duplicate keys, `__proto__` and integer-like keys.
+describe('parseJson against the marking path', () => {
+  const digitRun = fc
+    .tuple(fc.integer({ min: 1, max: 9 }), fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 15, maxLength: 24 }))
+    .map(([first, rest]) => `${first}${rest.join('')}`);
+  const longInteger = fc.oneof(
+    fc.bigInt({ min: 2n ** 53n - 3n, max: 2n ** 53n + 3n }),
+    fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
+    fc.bigInt({ min: -(10n ** 25n), max: 10n ** 25n }),
+    fc.constantFrom(9007199254740993n, 9007199254740992n, 18446744073709551615n, 18446744073709551616n, -9007199254740993n, 1234567890123456n),
+  ).map(String);
+  const numberLiteral = fc.oneof(
+    { weight: 4, arbitrary: longInteger },
+    fc.integer({ min: -1000, max: 1000 }).map(String),
+    fc.tuple(fc.integer({ min: -99, max: 99 }), digitRun).map(([i, f]) => `${i}.${f}`),
+    fc.tuple(longInteger.filter((s) => !s.startsWith('-0')), fc.constantFrom('.0', '.5', 'e0', 'E+2', 'e-3', '.25e1')).map(([i, t]) => `${i}${t}`),
+    fc.constantFrom('1e20', '1E+16', '-2.5e17', '9007199254740993e0', '1234567890123456789e-2', '1e400', '-0', '0', '1.8446744073709552e19', '18446744073709552000'),
+  );
+  // String sources (escapes written as such), with long digit runs behind what can precede a value.
+  const stringPiece = fc.oneof(
+    digitRun,
+    longInteger,
+    fc.constantFrom(': ', ',', '[', '-', ' ', '\\"seed\\":', '\\"', '\\\\', '\\u0031', '\\u00312', '\\u0000tgc-bigint:', 'tgc-bigint:', 'e', 'E+', '.', 'abc', '\\n', '\u00e9'),
+  );
+  const stringSource = fc.array(stringPiece, { maxLength: 6 }).map((parts) => `"${parts.join('')}"`);
+  const key = fc.oneof(fc.constantFrom('"seed"', '"a"', '"__proto__"', '"0"', '"7"', '"18446744073709551615"', '"se\\u0065d"'), stringSource);
+  const ws = fc.constantFrom('', '', ' ', '\n', '\t', '\r\n  ');
+  // A literal the parsed value lacks (in a string, or dropped by a duplicate key) beside a number
+  // of the same double that is no integer literal: counts and values match, yet no bigint is due.
+  const twin = fc
+    .tuple(longInteger, fc.constantFrom('e', '.0', '0e-1'), fc.boolean())
+    .map(([n, form, inString]) => {
+      const double = form === 'e' ? Number(n).toExponential() : `${n}${form}`;
+      return inString ? `{"t":": ${n}","f":${double}}` : `{"a":${n},"a":${double}}`;
+    });
+  const { value } = fc.letrec<{ value: string; array: string; object: string }>((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      numberLiteral,
+      twin,
+      stringSource,
+      fc.constantFrom('true', 'false', 'null'),
+      tie('array'),
+      tie('object'),
+    ),
+    array: fc.array(fc.tuple(ws, tie('value'), ws), { maxLength: 5 }).map((xs) => `[${xs.map(([a, v, b]) => a + v + b).join(',')}]`),
+    object: fc
+      .array(fc.tuple(ws, key, ws, tie('value'), ws), { maxLength: 5 })
+      .map((ms) => `{${ms.map(([a, k, b, v, c]) => `${a}${k}${b}:${v}${c}`).join(',')}}`),
+  }));
+  const text = fc.tuple(ws, value, ws).map(([a, v, b]) => a + v + b);
+
+  /** Every detail of a parsed value: types, -0, bigints, own keys in order with their attributes, prototypes. */
+  function describeValue(v: unknown): string {
+    if (typeof v === 'bigint') return `${v}n`;
+    if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v);
+    if (typeof v !== 'object' || v === null) return JSON.stringify(v);
+    const proto = Object.getPrototypeOf(v) === (Array.isArray(v) ? Array.prototype : Object.prototype) ? '' : '(other prototype)';
+    const members = Reflect.ownKeys(v).map((k) => {
+      const d = Object.getOwnPropertyDescriptor(v, k) as PropertyDescriptor;
+      const flags = `${d.writable ? 'w' : ''}${d.enumerable ? 'e' : ''}${d.configurable ? 'c' : ''}`;
+      return `${String(k)}[${flags}]=${'value' in d ? describeValue(d.value) : 'accessor'}`;
+    });
+    return `${Array.isArray(v) ? 'A' : 'O'}${proto}{${members.join(';')}}`;
+  }
+
+  function expectSame(t: string): ReturnType<typeof parseJson> {
+    const got = parseJson(t);
+    const want = parseJsonByMarking(t);
+    if (got.ok && want.ok) {
+      expect(got.hasBigInt).toBe(want.hasBigInt);
+      expect(describeValue(got.value)).toBe(describeValue(want.value));
+      expect(stringifyJson(got.value)).toBe(stringifyJson(want.value));
+      if (got.value !== null && typeof got.value === 'object') expect(Object.keys(got.value)).toEqual(Object.keys(want.value as object));
+    } else expect(got).toEqual(want);
+    return got;
+  }
+
+  it('gives the marking path\'s result on generated texts, and takes the fast path on many', () => {
+    let fast = 0;
+    let fastBigInt = 0;
+    let withLongRun = 0;
+    fc.assert(
+      fc.property(text, (t) => {
+        expectSame(t);
+        const run = /\d{16}/.exec(t);
+        if (run === null) return;
+        withLongRun++;
+        const r = parseLocatingLiterals(t, run.index);
+        if (r === undefined) return;
+        fast++;
+        if (r.ok && r.hasBigInt) fastBigInt++;
+        expect(r).toEqual(parseJsonByMarking(t));
+      }),
+      { numRuns: 3000 },
+    );
+    // The generator exercises the fast path itself, not only the fallback.
+    expect(withLongRun).toBeGreaterThan(1500);
+    expect(fast).toBeGreaterThan(withLongRun / 4);
+    expect(fastBigInt).toBeGreaterThan(withLongRun / 10);
+  });
+
+  test.prop([text, fc.nat(), fc.constantFrom('', '{', '}', '[', ']', ',', ':', '"', '-', '0', '9', 'e', '.', ' ', '\\', '{1', '12345678901234567890')], { numRuns: 2000 })(
+    'gives the marking path\'s result on texts cut or altered anywhere (mostly invalid)',
+    (t, at, insert) => {
+      const i = at % (t.length + 1);
+      expectSame(t.slice(0, i) + insert + t.slice(i + 1));
+      expectSame(t.slice(0, i));
+    },
+  );
+
+  it.each([
+    ['a u64 seed', '{"seed": 14663482367758619000, "x": 1}', true],
+    ['a seed inside a recorded stream (an escaped quote before it)', '{"stream":"data: {\\"seed\\":9313781139405380000}\\n"}', true],
+    ['1e20 is a number', '{"a":1e20,"b":"x 12345678901234567890"}', true],
+    ['a long integer part with a fraction is a number', '{"a":12345678901234567890.0}', false],
+    ['a duplicate key drops a literal', '{"a":18446744073709551615,"a":1}', false],
+    ['a duplicate key and a float of the same value', '{"a":18446744073709551615,"a":1.8446744073709552e19}', false],
+    ['a digit run in a string after ": "', '{"a":": 18446744073709551615","b":18446744073709551615}', false],
+    ['two literals rounding to one double', '[9007199254740993,9007199254740992]', false],
+    ['the same literal twice', '[9007199254740993,{"b":9007199254740993}]', true],
+    ['a sentinel-like string', '{"a":"\\u0000tgc-bigint:5","b":18446744073709551615}', false],
+    ['a __proto__ key', '{"__proto__":18446744073709551615,"0":-18446744073709551615}', true],
+    ['a bare integer', ' 18446744073709551615 ', true],
+    ['a key without quotes (invalid)', '{18446744073709551615:1}', false],
+    ['nesting deeper than the walk goes', `${'['.repeat(1200)}18446744073709551615${']'.repeat(1200)}`, false],
+    ['nesting the walk takes', `${'[{"a":'.repeat(400)}18446744073709551615${'}]'.repeat(400)}`, true],
+  ])('%s', (_name, t, fastPath) => {
+    expectSame(t);
+    const run = /\d{16}/.exec(t);
+    expect(run !== null && parseLocatingLiterals(t, run.index) !== undefined).toBe(fastPath);
+  });
 });

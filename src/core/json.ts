@@ -1,11 +1,14 @@
 /**
  * Exact JSON parsing. Node 20's JSON.parse rounds integers beyond 2^53 (seeds are u64 and
  * often exceed it), and its reviver has no access to the source text (that arrives in V8 11.4,
- * Node 22). So a pre-pass finds integer literals of 16 digits or more outside strings; where
- * there are none (almost always) the text goes to JSON.parse unchanged, which keeps this as fast
- * as JSON.parse itself. Where there are, those literals that are not safe integers are parsed
- * as `bigint`. Hand-written rather than a library (lossless-json, json-bigint) because those
- * parse every document in JavaScript, several times slower than JSON.parse.
+ * Node 22). So a pre-pass looks for runs of 16 digits or more; where there are none (almost
+ * always) the text goes to JSON.parse unchanged, which keeps this as fast as JSON.parse itself.
+ * Where there are, the integer literals among them that are not safe integers are parsed as
+ * `bigint`: JSON.parse reads the text and the numbers to replace are found in its value
+ * (parseLocatingLiterals), or, where that cannot be sure, a scan of the whole text marks them
+ * before JSON.parse (parseJsonByMarking). Hand-written rather than a library (lossless-json,
+ * json-bigint) because those parse every document in JavaScript, several times slower than
+ * JSON.parse.
  */
 
 /** A JSON value as parsed exactly: integers beyond Number.MAX_SAFE_INTEGER are bigint. */
@@ -28,6 +31,25 @@ const SENTINEL = '\u0000tgc-bigint:';
 
 /** Parses JSON text exactly. Never throws. */
 export function parseJson(text: string): ParseJsonResult {
+  const run = longRunStart(text, 0);
+  if (run < 0) {
+    try {
+      return { ok: true, value: JSON.parse(text) as ExactJson, hasBigInt: false };
+    } catch (e) {
+      return parseFailure(e);
+    }
+  }
+  return parseLocatingLiterals(text, run) ?? parseJsonByMarking(text);
+}
+
+/**
+ * The exact path of {@link parseJson} before {@link parseLocatingLiterals}, and still its
+ * fallback wherever that one has any doubt: a JavaScript scan of the whole text marking each
+ * unsafe integer literal, JSON.parse of the marked text, a walk reviving the marks. Exported for
+ * the differential test only.
+ * @internal
+ */
+export function parseJsonByMarking(text: string): ParseJsonResult {
   try {
     if (!hasLongDigitRun(text)) {
       return { ok: true, value: JSON.parse(text) as ExactJson, hasBigInt: false };
@@ -43,6 +65,218 @@ export function parseJson(text: string): ParseJsonResult {
   } catch (e) {
     return parseFailure(e);
   }
+}
+
+/**
+ * {@link parseJsonByMarking}'s result for a text with a run of {@link LONG_RUN} digits starting at
+ * `run`, without its JavaScript scan of the whole text; `undefined` where in doubt (the caller
+ * then takes that path). The digit runs are found by the window scan of {@link hasLongDigitRun},
+ * JSON.parse reads the text once, unmarked, and a walk over the parsed value finds the numbers to
+ * make bigints.
+ *
+ * Why the result is the same. Invalid text, and any doubt below, go to the marking path itself,
+ * so only valid JSON matters here. There the marking scan tells strings from literals exactly,
+ * and revives R: the integer literals outside strings (no fraction, no exponent) of 16 digits or
+ * more whose Number() is not a safe integer. Let A be the candidates kept below: maximal runs of
+ * 16+ digits, preceded by `[` `,` `:` white space or the start of the text (a `-` between or
+ * not), followed by none of `.` `e` `E`, not starting with 0, whose Number() is not a safe
+ * integer, and that {@link surelyInString} does not place in a string.
+ * 1. R ⊆ A: each literal of R is such a run (valid JSON has no integer of 16+ digits starting
+ *    with 0), outside strings. So where A is empty, so is R, and the marking path gives
+ *    JSON.parse(text) with `hasBigInt: false` (its scan changes nothing): so do we.
+ * 2. Let V be the numbers of magnitude 2^53 or more in the parsed value (each such double is an
+ *    integer or infinite), each from its own literal. That literal is in R: one whose integer
+ *    part has 15 digits or fewer is below 10^15 in magnitude unless its exponent is positive,
+ *    and then {@link POSITIVE_EXPONENT} matches (we fall back); one whose integer part has 16+
+ *    digits and a fraction or an exponent has that run followed by `.` `e` or `E` (we fall back
+ *    unless the run is surely in a string); the rest are integer literals of 16+ digits, in R
+ *    where their Number() is not a safe integer. So V ⊆ R ⊆ A.
+ * 3. The walk counts V; where |V| = |A|, V = R = A. A candidate in a string, or a literal that a
+ *    later duplicate key drops from the parsed value, makes the counts differ: we fall back.
+ * 4. Each number of V is then the Number() of its own literal, a candidate: where all candidates
+ *    of that Number() have the same digits (else we fall back), BigInt(that candidate) is the
+ *    literal's bigint, the marking path's. That path also revives a parsed string value that
+ *    starts with its sentinel (a text may write "\u0000tgc-bigint:..."): we fall back where the
+ *    text has `\u0000` (the only way valid JSON writes U+0000). Otherwise it revives in place
+ *    the value JSON.parse gives for the unmarked text (same keys, same order), as here.
+ * Exported for the differential test only.
+ * @internal
+ */
+export function parseLocatingLiterals(text: string, run: number): ParseJsonResult | undefined {
+  const n = text.length;
+  let literals: string[] | undefined;
+  let values: number[] | undefined;
+  for (let start = run; start >= 0; ) {
+    let end = start + LONG_RUN;
+    while (end < n && (text.charCodeAt(end) - 0x30) >>> 0 <= 9) end++;
+    const from = start > 0 && text.charCodeAt(start - 1) === 0x2d /* - */ ? start - 1 : start;
+    if ((from === 0 || precedesValue(text.charCodeAt(from - 1))) && text.charCodeAt(start) !== 0x30) {
+      const next = end < n ? text.charCodeAt(end) : -1;
+      if (next === 0x2e /* . */ || next === 0x65 /* e */ || next === 0x45 /* E */) {
+        if (!surelyInString(text, from)) return undefined;
+      } else {
+        const literal = text.slice(from, end);
+        const value = Number(literal);
+        if (!Number.isSafeInteger(value) && !surelyInString(text, from)) {
+          (literals ??= []).push(literal);
+          (values ??= []).push(value);
+        }
+      }
+    }
+    start = longRunStart(text, end + 1);
+  }
+  let parsed: ExactJson;
+  try {
+    if (literals === undefined || values === undefined) {
+      return { ok: true, value: JSON.parse(text) as ExactJson, hasBigInt: false };
+    }
+    if (POSITIVE_EXPONENT.test(text) || text.includes('\\u0000')) return undefined;
+    parsed = JSON.parse(text) as ExactJson;
+  } catch {
+    return undefined;
+  }
+  const found = new Unsafe();
+  if (typeof parsed === 'number') found.add(parsed, undefined, 0);
+  else if (parsed !== null && typeof parsed === 'object') {
+    try {
+      if (!collectUnsafe(parsed, 0, found)) return undefined;
+    } catch {
+      return undefined; // the stack ran out: the marking path reports it as it always did
+    }
+  }
+  if (found.values.length !== literals.length) return undefined;
+  const chosen = literalsOf(found.values, values, literals);
+  if (chosen === undefined) return undefined;
+  let value = parsed;
+  for (let i = 0; i < chosen.length; i++) {
+    const b = BigInt(chosen[i] as string);
+    const holder = found.holders[i];
+    const key = found.keys[i] as string | number;
+    // An assignment, in objects too: `key` is an own writable data property of `holder` (JSON.parse
+    // makes them so, "__proto__" included), so [[Set]] only changes its value, as reviveBigInts'
+    // defineProperty does; and it costs less.
+    if (holder === undefined) value = b;
+    else (holder as Record<string | number, ExactJson>)[key] = b;
+  }
+  return { ok: true, value, hasBigInt: true };
+}
+
+/**
+ * For each number found, the candidate literal of that Number(); undefined where there is none,
+ * or where candidates of that Number() differ (then which one it was is unknown).
+ */
+function literalsOf(found: readonly number[], values: readonly number[], literals: readonly string[]): string[] | undefined {
+  const chosen: string[] = [];
+  if (values.length <= 8) {
+    // The usual case: one or two candidates, no map.
+    for (let i = 0; i < found.length; i++) {
+      let literal: string | undefined;
+      for (let j = 0; j < values.length; j++) {
+        if (values[j] !== found[i]) continue;
+        if (literal === undefined) literal = literals[j];
+        else if (literal !== literals[j]) return undefined;
+      }
+      if (literal === undefined) return undefined;
+      chosen.push(literal);
+    }
+    return chosen;
+  }
+  const byValue = new Map<number, string | null>(); // null: candidates of that Number() differ
+  for (let j = 0; j < values.length; j++) {
+    const v = values[j] as number;
+    const had = byValue.get(v);
+    if (had === undefined) byValue.set(v, literals[j] as string);
+    else if (had !== literals[j]) byValue.set(v, null);
+  }
+  for (let i = 0; i < found.length; i++) {
+    const literal = byValue.get(found[i] as number);
+    if (literal === undefined || literal === null) return undefined;
+    chosen.push(literal);
+  }
+  return chosen;
+}
+
+const TWO_53 = 2 ** 53;
+/** Deeper values go to the marking path (whose walk is recursive too). */
+const MAX_DEPTH = 1000;
+
+/** The numbers of magnitude 2^53 or more found in a parsed value, each with its holder and key. */
+class Unsafe {
+  readonly values: number[] = [];
+  /** undefined: the number is the whole value. */
+  readonly holders: (object | undefined)[] = [];
+  readonly keys: (string | number)[] = [];
+
+  add(value: number, holder: object | undefined, key: string | number): void {
+    if (value > -TWO_53 && value < TWO_53) return;
+    this.values.push(value);
+    this.holders.push(holder);
+    this.keys.push(key);
+  }
+}
+
+/**
+ * Collects into `found` the numbers of magnitude 2^53 or more in `value` (own enumerable keys, as
+ * reviveBigInts reads them); false beyond {@link MAX_DEPTH}.
+ */
+function collectUnsafe(value: object, depth: number, found: Unsafe): boolean {
+  if (depth > MAX_DEPTH) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      if (typeof v === 'number') {
+        if (!(v > -TWO_53 && v < TWO_53)) found.add(v, value, i);
+      } else if (v !== null && typeof v === 'object' && !collectUnsafe(v, depth + 1, found)) return false;
+    }
+    return true;
+  }
+  for (const key in value) {
+    const v: unknown = (value as Record<string, unknown>)[key];
+    if (typeof v === 'number') {
+      if (!(v > -TWO_53 && v < TWO_53)) found.add(v, value, key);
+    } else if (v !== null && typeof v === 'object' && !collectUnsafe(v, depth + 1, found)) return false;
+  }
+  return true;
+}
+
+/**
+ * Where the text may have a number literal with a non-negative exponent: a digit, `e` or `E`, an
+ * optional `+` and a digit, after digits and dots that follow, with an optional `-` between, a
+ * character that can precede a JSON value (as {@link precedesValue}) or the start of the text.
+ * Over-approximates (it also matches in strings); the lookbehind spares hex ids ("8ff411e54b9").
+ */
+const POSITIVE_EXPONENT = /\d[eE]\+?\d(?<=(?:^|[ \t\n\r:,[])-?[\d.]+[eE]\+?\d)/;
+
+/** A character that can come just before a JSON value: `[` `,` `:` or JSON white space. */
+function precedesValue(c: number): boolean {
+  return c === 0x3a || c === 0x2c || c === 0x20 || c === 0x5b || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+/**
+ * 1 for each ASCII character that valid JSON can have outside strings: white space, `{}[]:,`,
+ * the characters of numbers and those of `true`, `false`, `null`.
+ */
+const OUTSIDE_STRINGS = new Uint8Array(128);
+for (const c of ' \t\n\r{}[]:,-+.0123456789eEtrufalsn') OUTSIDE_STRINGS[c.charCodeAt(0)] = 1;
+
+/**
+ * True when, in valid JSON, position `at` is surely inside a string, from what precedes it back
+ * to the nearest quote (at most 32 characters): a quote escaped by an odd run of backslashes, or a
+ * character that cannot occur outside strings; either is inside a string that no quote closes
+ * before `at`. False means "not known" (the count of parseLocatingLiterals decides).
+ */
+function surelyInString(text: string, at: number): boolean {
+  const stop = Math.max(-1, at - 33);
+  for (let j = at - 1; j > stop; j--) {
+    const c = text.charCodeAt(j);
+    if (c === 0x22 /* " */) {
+      let b = j - 1;
+      while (b >= 0 && text.charCodeAt(b) === 0x5c /* \ */) b--;
+      return (j - 1 - b) % 2 === 1;
+    }
+    if (c >= 128 || OUTSIDE_STRINGS[c] === 0) return true;
+  }
+  return false;
 }
 
 /**
@@ -68,12 +302,21 @@ function parseFailure(e: unknown): ParseJsonResult {
 
 /**
  * True when `text` has {@link LONG_RUN} ASCII digits in a row. Same answer as `/\d{16}/.test`,
- * several times faster: it reads the last character of each 16-character window and skips the
- * whole window when that is not a digit, so typical JSON is read one character in 16.
+ * several times faster (see {@link longRunStart}).
  */
 export function hasLongDigitRun(text: string): boolean {
+  return longRunStart(text, 0) >= 0;
+}
+
+/**
+ * Where the first run of {@link LONG_RUN} ASCII digits or more at or after `from` starts (`from`
+ * being 0 or just after a non-digit), or -1. It reads the last character of each 16-character
+ * window and skips the whole window when that is not a digit, so typical JSON is read one
+ * character in 16.
+ */
+function longRunStart(text: string, from: number): number {
   const n = text.length;
-  let end = LONG_RUN - 1; // the last position of the window under test
+  let end = from + LONG_RUN - 1; // the last position of the window under test
   // `(c - 0x30) >>> 0 > 9`: c is not an ASCII digit, in one unsigned comparison.
   while (end < n) {
     if ((text.charCodeAt(end) - 0x30) >>> 0 > 9) {
@@ -83,10 +326,10 @@ export function hasLongDigitRun(text: string): boolean {
     let start = end - 1;
     const stop = end - LONG_RUN;
     while (start > stop && (text.charCodeAt(start) - 0x30) >>> 0 <= 9) start--;
-    if (start === stop) return true; // digits from stop + 1 to end: LONG_RUN of them
+    if (start === stop) return stop + 1; // digits from stop + 1 to end: LONG_RUN of them
     end = start + LONG_RUN; // a run must begin after the non-digit at `start`
   }
-  return false;
+  return -1;
 }
 
 function sentinelBigInt(v: string): bigint | undefined {
