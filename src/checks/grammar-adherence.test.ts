@@ -6,6 +6,7 @@ import type { GenerateParameters, GrammarType } from '../core/api.js';
 import type { ExchangeView, RouteName } from '../core/exchange.js';
 import { details, eos, nonStream, outcome, PROMPT, stream, streamDetails, tok, type Want } from './__fixtures__/builders.js';
 import { grammarAdherence } from './grammar-adherence.js';
+import { instance, simpleSchema } from './__fixtures__/simple-schemas.js';
 
 const regex = (value: string): GrammarType => ({ type: 'regex', value });
 const SCHEMA = { type: 'object', properties: { name: { type: 'string' }, age: { type: 'integer' } }, required: ['name'] };
@@ -86,42 +87,6 @@ describe('grammar-adherence', () => {
 
   // Small schemas are judged by an interpreter, compiled with ajv only when an output fails them:
   // the verdict and the message must be ajv's, whatever the schema and the output.
-  const names = fc.constantFrom('a', 'b', 'name', 'constructor', '__proto__', 'toString');
-  const scalar = fc.oneof(fc.constantFrom(null, true, false, 0, -1, 2.5, 9, 10, '', 'red', 'a😀b', 'abcdefghijk'), fc.integer({ min: -20, max: 20 }));
-  // Up to three keywords, mostly the interpreter's, rarely one it leaves to ajv or a value the meta-schema refuses.
-  const keyword = (tie: (key: string) => fc.Arbitrary<unknown>): fc.Arbitrary<[string, unknown]> =>
-    fc.oneof(
-      fc.tuple(fc.constant('type'), fc.constantFrom('null', 'boolean', 'object', 'array', 'number', 'integer', 'string')),
-      fc.tuple(fc.constant('type'), fc.uniqueArray(fc.constantFrom('null', 'integer', 'string', 'object'), { minLength: 1, maxLength: 2 })),
-      fc.tuple(fc.constant('properties'), fc.dictionary(names, tie('schema'), { maxKeys: 3 })),
-      fc.tuple(fc.constant('required'), fc.uniqueArray(names, { maxLength: 2 })),
-      fc.tuple(fc.constantFrom('additionalProperties', 'items'), tie('schema')),
-      fc.tuple(fc.constant('enum'), fc.array(scalar, { minLength: 1, maxLength: 3 })),
-      fc.tuple(fc.constant('const'), scalar),
-      fc.tuple(fc.constantFrom('minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum'), fc.constantFrom(-1, 0, 2.5, 9, 10)),
-      fc.tuple(fc.constantFrom('minLength', 'maxLength', 'minItems', 'maxItems'), fc.integer({ min: 0, max: 4 })),
-      fc.tuple(fc.constantFrom('format', 'title'), fc.constantFrom('email', 'date-time')),
-      fc.tuple(
-        fc.constantFrom('nullable', 'multipleOf', 'pattern', 'type', 'maxLength', 'minItems', 'required', 'examples', 'deprecated', 'enum', 'const', 'items'),
-        fc.constantFrom(true, 0.1, 2.5, '^a', '[', 'nope', -1, [], ['a', 'a'], [{ a: 1 }], { a: 1 }),
-      ),
-    );
-  const simpleSchema: fc.Arbitrary<unknown> = fc.letrec<{ schema: unknown }>((tie) => ({
-    schema: fc.oneof(
-      { depthSize: 'small', withCrossShrink: true },
-      fc.boolean(),
-      fc.array(keyword(tie), { maxLength: 3 }).map((entries) => Object.fromEntries(entries)),
-    ),
-  })).schema;
-  const instance = fc.letrec<{ value: unknown }>((tie) => ({
-    value: fc.oneof(
-      { depthSize: 'small', withCrossShrink: true },
-      scalar,
-      fc.array(tie('value'), { maxLength: 3 }),
-      // Not toString: ajv's deep equality calls it (an own toString that is not a function throws there).
-      fc.dictionary(fc.constantFrom('a', 'b', 'name', 'constructor', '__proto__'), tie('value'), { maxKeys: 3 }),
-    ),
-  })).value;
   const reference = new Ajv2020({ strict: false, validateFormats: false, allErrors: false, logger: false });
 
   test.prop([simpleSchema, instance], { numRuns: 400 })('judges as ajv does', (schema, value) => {

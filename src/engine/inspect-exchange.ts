@@ -48,7 +48,7 @@ export function inspectExchange(
 export function applyChecks<V extends BaseExchangeView>(
   view: V,
   checks: readonly CheckDefinition<V>[],
-): { findings: Finding[]; outcomes: Map<string, CheckOutcome> } {
+): AppliedChecks {
   const findings: Finding[] = [];
   // results[i] is the outcome of checks[i], or the `{ skip }` it returned: made an outcome only
   // when the Map is built (about half the checks skip any one exchange, and most return a shared
@@ -90,7 +90,7 @@ export function applyChecks<V extends BaseExchangeView>(
  * applyChecks' own time), where a class instance costs a few ns. Its state is in private fields,
  * so the instance's only own property is `findings`.
  */
-class AppliedChecks {
+export class AppliedChecks {
   readonly findings: Finding[];
   readonly #checks: readonly { id: string }[];
   readonly #results: readonly (CheckOutcome | { skip: string })[];
@@ -104,6 +104,17 @@ class AppliedChecks {
 
   get outcomes(): Map<string, CheckOutcome> {
     return (this.#outcomes ??= new Map(this.#checks.map((c, i) => [c.id, outcomeOf(this.#results[i] as CheckOutcome | { skip: string })])));
+  }
+
+  /**
+   * Each check's id and result in the checks' order, a skip as the `{ skip }` its check returned:
+   * what `tgc run` counts per case (retention.ts tallyOutcome) without building the Map and an
+   * outcome per skip that `outcomes` would, once per case.
+   */
+  forEachResult(fn: (id: string, result: CheckOutcome | { skip: string }) => void): void {
+    const checks = this.#checks;
+    const results = this.#results;
+    for (let i = 0; i < checks.length; i++) fn((checks[i] as { id: string }).id, results[i] as CheckOutcome | { skip: string });
   }
 }
 

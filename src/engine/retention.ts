@@ -103,18 +103,23 @@ export function newTally(): CheckTally {
   return { ran: 0, skips: new Map() };
 }
 
-/** Counts one outcome at plan position `at` (a case id, or a scenario group's place). */
-export function tallyOutcome(t: CheckTally, o: CheckOutcome, at: number): void {
-  if (o.status === 'skip') {
-    const seen = t.skips.get(o.reason);
-    if (seen) {
-      seen.count++;
-      if (at < seen.first) seen.first = at;
-    } else t.skips.set(o.reason, { count: 1, first: at });
-    return;
-  }
+/**
+ * Counts one outcome at plan position `at` (a case id, or a scenario group's place); a skip may
+ * also be given as the `{ skip }` a check returned (inspect-exchange.ts forEachResult).
+ */
+export function tallyOutcome(t: CheckTally, o: CheckOutcome | { skip: string }, at: number): void {
+  if ('skip' in o) return countSkip(t, o.skip, at);
+  if (o.status === 'skip') return countSkip(t, o.reason, at);
   t.ran++;
   if (o.status === 'error' && (!t.error || at < t.error.at)) t.error = { at, reason: o.reason };
+}
+
+function countSkip(t: CheckTally, reason: string, at: number): void {
+  const seen = t.skips.get(reason);
+  if (seen) {
+    seen.count++;
+    if (at < seen.first) seen.first = at;
+  } else t.skips.set(reason, { count: 1, first: at });
 }
 
 export function tallyOf(outcomes: readonly CheckOutcome[]): CheckTally {

@@ -15,7 +15,7 @@ import { createConnectionPool, send, toRecordedExchange, type ConnectionPool, ty
 import { VERSION } from '../version.js';
 import { caseLimits, errorBodyBound } from './case-limits.js';
 import type { Case } from './cases.js';
-import { applyChecks, type CheckOutcome } from './inspect-exchange.js';
+import { applyChecks, type AppliedChecks, type CheckOutcome } from './inspect-exchange.js';
 import type { KnownServerLimits, RunOptions, ShardSpec } from './options.js';
 import { curlCommand } from './reproduce.js';
 import { commonestSkip, FindingSample, newTally, skipReasons as skipReasonsOf, tallyOf, tallyOutcome, type CheckTally } from './retention.js';
@@ -59,7 +59,8 @@ interface Judged {
   sent: Sent;
   view?: BaseExchangeView;
   findings: Finding[];
-  outcomes: Map<string, CheckOutcome>;
+  /** Each check's result (applyChecks), until the case is counted (keepCase). */
+  results: Pick<AppliedChecks, 'forEachResult'> | undefined;
 }
 
 /**
@@ -257,11 +258,11 @@ function sendOne(run: Run, route: RouteName | 'discover', body: ExactJson | unde
 
 /** Decodes a sent exchange and applies the selected checks (with the case's expectation). */
 function judge(run: Run, sent: Sent, c: Case | undefined): Judged {
-  if (!sent.exchange) return { sent, findings: [], outcomes: new Map() };
+  if (!sent.exchange) return { sent, findings: [], results: undefined };
   const exchange = c ? { ...sent.exchange, expectation: c.expectation } : sent.exchange;
   const view = run.decode(exchange, { sse: { maxEvents: run.options.limits.maxEvents, maxEventBytes: run.options.limits.maxEventBytes } });
   const r = applyChecks(view, run.checks);
-  return { sent, view, findings: r.findings, outcomes: r.outcomes };
+  return { sent, view, findings: r.findings, results: r };
 }
 
 /** Stage 1: reach the target and learn the limits it states (TGI's /info). */
@@ -429,12 +430,12 @@ async function sendCases(run: Run, cases: (Case | undefined)[]): Promise<CaseRes
 /** Counts a judged case and keeps what the report may show of it (see `CaseResults`). */
 function keepCase(results: CaseResults, j: Judged, caseId: number): void {
   results.count++;
-  for (const [id, o] of j.outcomes) {
+  j.results?.forEachResult((id, o) => {
     let t = results.tallies.get(id);
     if (!t) results.tallies.set(id, (t = newTally()));
     tallyOutcome(t, o, caseId);
-  }
-  j.outcomes = new Map();
+  });
+  j.results = undefined;
   const r = j.sent.result;
   results.timings.push({
     id: caseId,
