@@ -37,6 +37,27 @@ describe('parseJson', () => {
     expect(r.ok).toBe(false);
   });
 
+  it('rejects an unsafe integer in a key\'s place, as JSON.parse would (marking it made it a key)', () => {
+    expect(parseJson('{18446744073709551615:1}').ok).toBe(false);
+    expect(parseJson('{"a":1,18446744073709551615 :1}').ok).toBe(false);
+  });
+
+  it('keeps a string of the text that looks like a bigint mark a string', () => {
+    const r = parseJson('{"a":"\\u0000tgc-bigint:5","b":18446744073709551615,"c":["\\u0000tgc-bigint~:6"]}');
+    expect(r.ok && r.value).toEqual({ a: '\u0000tgc-bigint:5', b: 18446744073709551615n, c: ['\u0000tgc-bigint~:6'] });
+    // A duplicate key drops the literal's mark and keeps a mark-like string: still a string.
+    const d = parseJson('{"a":18446744073709551615,"a":"\\u0000tgc-bigint:7"}');
+    expect(d.ok && d.value).toEqual({ a: '\u0000tgc-bigint:7' });
+  });
+
+  it('writes a string that looks like a bigint mark as that string', () => {
+    const value = { a: '\u0000tgc-bigint:0', b: 18446744073709551615n, c: 'x","\u0000tgc-bigint:0' };
+    const text = stringifyJson(value);
+    expect(text).toBe('{"a":"\\u0000tgc-bigint:0","b":18446744073709551615,"c":"x\\",\\"\\u0000tgc-bigint:0"}');
+    const back = parseJson(text);
+    expect(back.ok && back.value).toEqual(value);
+  });
+
   test.prop([fc.bigInt({ min: 0n, max: 2n ** 64n - 1n })])('u64 values round-trip exactly', (n) => {
     const text = `{"details":{"seed":${n}},"s":"${n}"}`;
     const r = parseJson(text);

@@ -54,13 +54,14 @@ export function parseJsonByMarking(text: string): ParseJsonResult {
     if (!hasLongDigitRun(text)) {
       return { ok: true, value: JSON.parse(text) as ExactJson, hasBigInt: false };
     }
-    const marked = markUnsafeIntegers(text);
+    const sentinel = sentinelFor(text);
+    const marked = markUnsafeIntegers(text, sentinel);
     if (marked === text) {
       return { ok: true, value: JSON.parse(text) as ExactJson, hasBigInt: false };
     }
     // A walk over the parsed value rather than a reviver: V8 calls a reviver through its runtime
     // for every value, several times slower than JSON.parse itself.
-    const value = reviveBigInts(JSON.parse(marked) as ExactJson);
+    const value = reviveBigInts(JSON.parse(marked) as ExactJson, sentinel);
     return { ok: true, value, hasBigInt: true };
   } catch (e) {
     return parseFailure(e);
@@ -332,40 +333,75 @@ function longRunStart(text: string, from: number): number {
   return -1;
 }
 
-function sentinelBigInt(v: string): bigint | undefined {
-  return v.charCodeAt(0) === 0 && v.startsWith(SENTINEL) ? BigInt(v.slice(SENTINEL.length)) : undefined;
+/**
+ * The mark for the bigints of `text`: a string value that no string of the text's own value starts
+ * with. Valid JSON writes U+0000 in a string only as the escape `\u0000` (a raw one is refused),
+ * so without that escape no string of the value can start with {@link SENTINEL}. With it (a text
+ * may write "\u0000tgc-bigint:5" or have a key drop a mark and keep such a string), the strings
+ * of the unmarked value are read and the mark lengthened (`tgc-bigint~:`, `tgc-bigint~~:`…) until
+ * none starts with it. Marking keeps a text valid or invalid (an integer in value position
+ * becomes a string), so the unmarked text parses whenever the marked one does.
+ */
+function sentinelFor(text: string): string {
+  if (!text.includes('\\u0000')) return SENTINEL;
+  const taken: string[] = [];
+  try {
+    collectMarkLike(JSON.parse(text) as ExactJson, taken);
+  } catch {
+    return SENTINEL; // invalid either way: JSON.parse of the marked text says why
+  }
+  let sentinel = SENTINEL;
+  for (let k = 1; taken.some((t) => t.startsWith(sentinel)); k++) sentinel = `\u0000tgc-bigint${'~'.repeat(k)}:`;
+  return sentinel;
 }
 
-/** Replaces, in place, each sentinel string of {@link markUnsafeIntegers} by its bigint. */
-function reviveBigInts(value: ExactJson): ExactJson {
-  if (typeof value === 'string') return sentinelBigInt(value) ?? value;
+/** The string values under `value` that start as a mark does (U+0000, then `tgc-bigint`). */
+function collectMarkLike(value: ExactJson, out: string[]): void {
+  if (typeof value === 'string') {
+    if (value.charCodeAt(0) === 0 && value.startsWith('\u0000tgc-bigint')) out.push(value);
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) for (const v of value) collectMarkLike(v, out);
+  else for (const key in value) collectMarkLike(value[key] as ExactJson, out);
+}
+
+function sentinelBigInt(v: string, sentinel: string): bigint | undefined {
+  return v.charCodeAt(0) === 0 && v.startsWith(sentinel) ? BigInt(v.slice(sentinel.length)) : undefined;
+}
+
+/** Replaces, in place, each `sentinel` string of {@link markUnsafeIntegers} by its bigint. */
+function reviveBigInts(value: ExactJson, sentinel: string): ExactJson {
+  if (typeof value === 'string') return sentinelBigInt(value, sentinel) ?? value;
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const v = value[i] as ExactJson;
       if (typeof v === 'string') {
-        const b = sentinelBigInt(v);
+        const b = sentinelBigInt(v, sentinel);
         if (b !== undefined) value[i] = b;
-      } else if (v !== null && typeof v === 'object') reviveBigInts(v);
+      } else if (v !== null && typeof v === 'object') reviveBigInts(v, sentinel);
     }
     return value;
   }
   for (const key in value) {
     const v = value[key] as ExactJson;
     if (typeof v === 'string') {
-      const b = sentinelBigInt(v);
+      const b = sentinelBigInt(v, sentinel);
       if (b !== undefined) Object.defineProperty(value, key, { value: b, writable: true, enumerable: true, configurable: true });
-    } else if (v !== null && typeof v === 'object') reviveBigInts(v);
+    } else if (v !== null && typeof v === 'object') reviveBigInts(v, sentinel);
   }
   return value;
 }
 
 /**
- * Rewrites each integer literal outside strings whose value is not a safe integer into a
- * sentinel string. Text that is not valid JSON is left for JSON.parse to reject (a string
- * containing the sentinel prefix cannot occur in valid input: U+0000 must be escaped in JSON).
+ * Rewrites each integer literal outside strings whose value is not a safe integer into a string,
+ * `sentinel` then its digits ({@link sentinelFor} chooses one no string of the text starts with).
+ * Text that is not valid JSON is left for JSON.parse to reject: a literal in a key's place
+ * (followed by `:`) is left as it is, since a string there would make the text valid.
  */
-function markUnsafeIntegers(text: string): string {
+function markUnsafeIntegers(text: string, sentinel: string): string {
+  const escaped = `\\u0000${sentinel.slice(1)}`;
   let out = '';
   let last = 0;
   let i = 0;
@@ -407,8 +443,8 @@ function markUnsafeIntegers(text: string): string {
       // A leading zero makes the literal invalid JSON: leave it for JSON.parse to reject.
       if (digits >= 16 && text.charCodeAt(first) !== 0x30) {
         const literal = text.slice(start, i);
-        if (!Number.isSafeInteger(Number(literal))) {
-          out += text.slice(last, start) + `"\\u0000tgc-bigint:${literal}"`;
+        if (!Number.isSafeInteger(Number(literal)) && !beforeColon(text, i)) {
+          out += text.slice(last, start) + `"${escaped}${literal}"`;
           last = i;
         }
       }
@@ -419,6 +455,13 @@ function markUnsafeIntegers(text: string): string {
   return last === 0 ? text : out + text.slice(last);
 }
 
+/** Whether the first character from `i` on that is not JSON white space is `:`. */
+function beforeColon(text: string, i: number): boolean {
+  let c = text.charCodeAt(i);
+  while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = text.charCodeAt(++i);
+  return c === 0x3a;
+}
+
 /** `[0-9eE.+-]`: a character of a number literal. */
 function isNumberChar(c: number): boolean {
   return (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x65 || c === 0x45 || c === 0x2b || c === 0x2d;
@@ -427,19 +470,28 @@ function isNumberChar(c: number): boolean {
 /** Serialises a value parsed by {@link parseJson}, writing bigints exactly. */
 export function stringifyJson(value: unknown, space?: number): string {
   if (!containsBigInt(value)) return JSON.stringify(value, null, space);
-  const marks: string[] = [];
-  const text = JSON.stringify(
-    value,
-    (_k, v: unknown) => {
-      if (typeof v === 'bigint') {
-        marks.push(v.toString());
-        return `${SENTINEL}${marks.length - 1}`;
-      }
-      return v;
-    },
-    space,
-  );
-  return text.replace(/"\\u0000tgc-bigint:(\d+)"/g, (_m, idx: string) => marks[Number(idx)] ?? '0');
+  // Each bigint is written as a string mark, then the marks are replaced by the digits. A string
+  // of the value may look like a mark: then the marks are lengthened (`tgc-bigint~:`…) until only
+  // the value's bigints match.
+  for (let k = 0; ; k++) {
+    const tildes = '~'.repeat(k);
+    const marks: string[] = [];
+    const text = JSON.stringify(
+      value,
+      (_k, v: unknown) => {
+        if (typeof v === 'bigint') {
+          marks.push(v.toString());
+          return `\u0000tgc-bigint${tildes}:${marks.length - 1}`;
+        }
+        return v;
+      },
+      space,
+    );
+    const mark = new RegExp(`"\\\\u0000tgc-bigint${tildes}:(\\d+)"`, 'g');
+    let found = 0;
+    for (const _ of text.matchAll(mark)) found++;
+    if (found === marks.length) return text.replace(mark, (_m, idx: string) => marks[Number(idx)] ?? '0');
+  }
 }
 
 // The holder noted last: a line is parsed and then judged at once, so one entry is enough (and,
