@@ -23,6 +23,12 @@ import type { RunEvent } from '../dist/engine/run.js';
 /** The build to measure: dist/, or another (`TGC_BENCH_DIST`, to compare two builds side by side). */
 const DIST = process.env['TGC_BENCH_DIST'] ?? path.join(import.meta.dirname, '..', 'dist');
 const load = <T>(file: string): Promise<T> => import(pathToFileURL(path.join(DIST, file)).href) as Promise<T>;
+// The heap as `tgc` sets it (dist/cli/main.js calls the same before anything else); not with
+// TGC_BENCH_NO_TUNE=1 (to measure V8's defaults), nor for a build that predates it.
+if (process.env['TGC_BENCH_NO_TUNE'] === undefined) {
+  const heap = await load<Partial<typeof import('../dist/cli/heap.js')>>('cli/heap.js').catch(() => ({}) as Partial<typeof import('../dist/cli/heap.js')>);
+  heap.tuneHeap?.();
+}
 const { apiByName, everyCheck } = await load<typeof import('../dist/apis/index.js')>('apis/index.js');
 const { parseRunOptions } = await load<typeof import('../dist/cli/run-command.js')>('cli/run-command.js');
 const { parseJson, stringifyJson } = await load<typeof import('../dist/index.js')>('index.js');

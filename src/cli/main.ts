@@ -1,12 +1,10 @@
 #!/usr/bin/env node
 /** The `tgc` executable. */
-import v8 from 'node:v8';
+import { tuneHeap } from './heap.js';
 
-// What a run holds is bounded (src/engine/retention.ts: counts, and the first findings of each
-// kind), but V8 lets its heap grow to up to 4× the live data between full collections when they
-// are cheap: a run of 10,000 cases then peaked near 300 MB resident for about 50 MB live. Growing
-// by half at most keeps it near what it holds (bench/memory.ts), for a few more short collections.
-v8.setFlagsFromString('--heap-growing-percent=50');
+// Bounded memory (issue 17): the old generation grows by half at most between full collections,
+// the young one stays at 16 MiB at most (./heap.ts says why, with the figures).
+tuneHeap();
 
 let interrupt: (signal: 'SIGINT' | 'SIGTERM') => void = () => undefined;
 const interrupted = new Promise<'SIGINT' | 'SIGTERM'>((resolve) => {
