@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { mutate, recordedBodies } from './__fixtures__/bodies.js';
+import { mutate, mutationOf, recordedBodies } from './__fixtures__/bodies.js';
 import { compileApart } from './apart.js';
 import { closeObjects, dereferencedOpenAISpec, dispatched, newAjv, relaxAndStrip } from './schemas.js';
 
@@ -55,12 +55,7 @@ const value = fc.oneof(
   fc.constant({ type: 'text', text: 't' }),
   fc.jsonValue({ maxDepth: 2 }),
 );
-const mutation = fc.record({
-  op: fc.constantFrom('set' as const, 'delete' as const, 'add' as const),
-  at: fc.nat(),
-  value,
-  key: fc.constantFrom('role', 'content', 'type', 'extra', 'name', 'text', 'messages', 'prompt'),
-});
+const mutation = mutationOf(value, ['role', 'content', 'type', 'extra', 'name', 'text', 'messages', 'prompt']);
 const body = fc.tuple(fc.nat({ max: bases.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 4 })).map(([i, ms]) => mutate(bases[i], ms));
 
 const NAMES = ['ChatCompletionRequest', 'CompletionRequest', 'ChatCompletion', 'ChatCompletionChunk', 'Completion', 'CompletionChunk', 'ModelList'];

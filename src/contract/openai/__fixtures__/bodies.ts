@@ -2,6 +2,7 @@
  * What the differential tests of the OpenAI-compatible contract share: the recorded bodies of
  * ../shared/fixtures/openai-exchanges.jsonl, and mutations of a body at any of its paths.
  */
+import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -51,6 +52,11 @@ export function paths(v: unknown, at: Path = [], out: Path[] = []): Path[] {
 
 /** Replace the value at a path, delete it, or add `key` (or an element) under it. */
 export type Mutation = { op: 'set' | 'delete' | 'add'; at: number; value: unknown; key: string };
+
+/** A mutation: any operation at any path, with one of `values`, adding one of `keys`. */
+export function mutationOf(values: fc.Arbitrary<unknown>, keys: readonly string[]): fc.Arbitrary<Mutation> {
+  return fc.record({ op: fc.constantFrom('set' as const, 'delete' as const, 'add' as const), at: fc.nat(), value: values, key: fc.constantFrom(...keys) });
+}
 
 /** `base` with the mutations applied (each at one of its paths, by index), on a copy. */
 export function mutate(base: unknown, mutations: readonly Mutation[]): unknown {
