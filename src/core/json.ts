@@ -27,7 +27,13 @@ export type ParseJsonResult =
 
 /** Shortest digit run that can be an integer beyond 2^53 (9007199254740992 has 16 digits). */
 const LONG_RUN = 16;
-const SENTINEL = '\u0000tgc-bigint:';
+/** What every mark starts with (see markPrefix). */
+const MARK_STEM = '\u0000tgc-bigint';
+/** The string a bigint is marked with while JSON.parse or JSON.stringify reads past it; `k` tildes lengthen it. */
+function markPrefix(k = 0): string {
+  return `${MARK_STEM}${'~'.repeat(k)}:`;
+}
+const SENTINEL = markPrefix();
 
 /** Parses JSON text exactly. Never throws. */
 export function parseJson(text: string): ParseJsonResult {
@@ -96,10 +102,11 @@ export function parseJsonByMarking(text: string): ParseJsonResult {
  *    later duplicate key drops from the parsed value, makes the counts differ: we fall back.
  * 4. Each number of V is then the Number() of its own literal, a candidate: where all candidates
  *    of that Number() have the same digits (else we fall back), BigInt(that candidate) is the
- *    literal's bigint, the marking path's. That path also revives a parsed string value that
- *    starts with its sentinel (a text may write "\u0000tgc-bigint:..."): we fall back where the
- *    text has `\u0000` (the only way valid JSON writes U+0000). Otherwise it revives in place
- *    the value JSON.parse gives for the unmarked text (same keys, same order), as here.
+ *    literal's bigint, the marking path's. Where the text has `\u0000` (the only way valid JSON
+ *    writes U+0000, so the only way a string of it can look like a mark) we leave it to that
+ *    path, which chooses a mark no string of the text starts with (sentinelFor). Otherwise it
+ *    revives in place the value JSON.parse gives for the unmarked text (same keys, same order),
+ *    as here.
  * Exported for the differential test only.
  * @internal
  */
@@ -137,7 +144,9 @@ export function parseLocatingLiterals(text: string, run: number): ParseJsonResul
     return undefined;
   }
   const found = new Unsafe();
-  if (typeof parsed === 'number') found.add(parsed, undefined, 0);
+  if (typeof parsed === 'number') {
+    if (isUnsafe(parsed)) found.add(parsed, undefined, 0);
+  }
   else if (parsed !== null && typeof parsed === 'object') {
     try {
       if (!collectUnsafe(parsed, 0, found)) return undefined;
@@ -201,6 +210,11 @@ const TWO_53 = 2 ** 53;
 /** Deeper values go to the marking path (whose walk is recursive too). */
 const MAX_DEPTH = 1000;
 
+/** Of magnitude 2^53 or more (or NaN): a number JSON.parse may have rounded. */
+function isUnsafe(v: number): boolean {
+  return !(v > -TWO_53 && v < TWO_53);
+}
+
 /** The numbers of magnitude 2^53 or more found in a parsed value, each with its holder and key. */
 class Unsafe {
   readonly values: number[] = [];
@@ -208,8 +222,8 @@ class Unsafe {
   readonly holders: (object | undefined)[] = [];
   readonly keys: (string | number)[] = [];
 
+  /** `value`: of magnitude 2^53 or more (the callers test it: {@link isUnsafe}). */
   add(value: number, holder: object | undefined, key: string | number): void {
-    if (value > -TWO_53 && value < TWO_53) return;
     this.values.push(value);
     this.holders.push(holder);
     this.keys.push(key);
@@ -226,7 +240,7 @@ function collectUnsafe(value: object, depth: number, found: Unsafe): boolean {
     for (let i = 0; i < value.length; i++) {
       const v: unknown = value[i];
       if (typeof v === 'number') {
-        if (!(v > -TWO_53 && v < TWO_53)) found.add(v, value, i);
+        if (isUnsafe(v)) found.add(v, value, i);
       } else if (v !== null && typeof v === 'object' && !collectUnsafe(v, depth + 1, found)) return false;
     }
     return true;
@@ -234,7 +248,7 @@ function collectUnsafe(value: object, depth: number, found: Unsafe): boolean {
   for (const key in value) {
     const v: unknown = (value as Record<string, unknown>)[key];
     if (typeof v === 'number') {
-      if (!(v > -TWO_53 && v < TWO_53)) found.add(v, value, key);
+      if (isUnsafe(v)) found.add(v, value, key);
     } else if (v !== null && typeof v === 'object' && !collectUnsafe(v, depth + 1, found)) return false;
   }
   return true;
@@ -351,14 +365,14 @@ function sentinelFor(text: string): string {
     return SENTINEL; // invalid either way: JSON.parse of the marked text says why
   }
   let sentinel = SENTINEL;
-  for (let k = 1; taken.some((t) => t.startsWith(sentinel)); k++) sentinel = `\u0000tgc-bigint${'~'.repeat(k)}:`;
+  for (let k = 1; taken.some((t) => t.startsWith(sentinel)); k++) sentinel = markPrefix(k);
   return sentinel;
 }
 
 /** The string values under `value` that start as a mark does (U+0000, then `tgc-bigint`). */
 function collectMarkLike(value: ExactJson, out: string[]): void {
   if (typeof value === 'string') {
-    if (value.charCodeAt(0) === 0 && value.startsWith('\u0000tgc-bigint')) out.push(value);
+    if (value.charCodeAt(0) === 0 && value.startsWith(MARK_STEM)) out.push(value);
     return;
   }
   if (value === null || typeof value !== 'object') return;
@@ -474,20 +488,21 @@ export function stringifyJson(value: unknown, space?: number): string {
   // of the value may look like a mark: then the marks are lengthened (`tgc-bigint~:`…) until only
   // the value's bigints match.
   for (let k = 0; ; k++) {
-    const tildes = '~'.repeat(k);
+    const prefix = markPrefix(k);
     const marks: string[] = [];
     const text = JSON.stringify(
       value,
       (_k, v: unknown) => {
         if (typeof v === 'bigint') {
           marks.push(v.toString());
-          return `\u0000tgc-bigint${tildes}:${marks.length - 1}`;
+          return `${prefix}${marks.length - 1}`;
         }
         return v;
       },
       space,
     );
-    const mark = new RegExp(`"\\\\u0000tgc-bigint${tildes}:(\\d+)"`, 'g');
+    // As JSON.stringify writes it: U+0000 escaped.
+    const mark = new RegExp(`"\\\\u0000${prefix.slice(1)}(\\d+)"`, 'g');
     let found = 0;
     for (const _ of text.matchAll(mark)) found++;
     if (found === marks.length) return text.replace(mark, (_m, idx: string) => marks[Number(idx)] ?? '0');
