@@ -7,7 +7,7 @@
  */
 import type { OpenAIExchangeView, OpenAIRouteName, RecordedExchange } from '../../core/exchange.js';
 import type { Finding } from '../../core/finding.js';
-import { isJsonObject, isNotedBigIntFree, parseJson } from '../../core/json.js';
+import { hasLongDigitRun, isJsonObject, isNotedBigIntFree, parseJson, parseJsonWithoutLongRuns } from '../../core/json.js';
 import type { ChatCompletionChunk, CompletionChunk, OpenAIRouteKind } from '../../core/openai.js';
 import { OPENAI_CHECK, type OpenAIContract } from '../../contract/openai/types.js';
 import { decodeSse, type SseDecoderLimits } from '../../sse/index.js';
@@ -92,24 +92,30 @@ function decodeStream(
   out: Finding[],
 ): void {
   const decoded = decodeSse(text, options.sse ?? {});
-  out.push(...decoded.findings);
+  for (const f of decoded.findings) out.push(f);
+  // As the native decoder does: an event's data is verbatim parts of `text` joined by LF, so one
+  // scan of the stream for a run of digits long enough to be an unsafe integer stands for every
+  // event's; without one, each event is parsed without its own scan (parseJson's first step).
+  const exact = hasLongDigitRun(text);
   const chunks: (ChatCompletionChunk | CompletionChunk)[] = [];
   const chunkEvents: number[] = [];
   const eventData: string[] = [];
   const notJsonEvents: number[] = [];
   let allValid = true;
-  decoded.events.forEach((e, i) => {
-    eventData.push(e.data);
-    if (e.data === '[DONE]') {
+  const events = decoded.events;
+  for (let i = 0; i < events.length; i++) {
+    const data = (events[i] as { data: string }).data;
+    eventData.push(data);
+    if (data === '[DONE]') {
       view.doneEvent ??= i;
-      return;
+      continue;
     }
-    const parsed = parseJson(e.data);
+    const parsed = exact ? parseJson(data) : parseJsonWithoutLongRuns(data);
     if (!parsed.ok) {
       // openai-stream-done reports it, from notJsonEvents.
       notJsonEvents.push(i);
       allValid = false;
-      return;
+      continue;
     }
     if (contract.isErrorEvent(parsed.value)) {
       const r = contract.errorBody(parsed.value);
@@ -119,15 +125,15 @@ function decodeStream(
         const status = isJsonObject(error) ? (error['http_status_code'] ?? error['code']) : undefined;
         view.streamError = { event: i, info: r.info, ...(typeof status === 'number' ? { status } : {}) };
       }
-      return;
+      continue;
     }
     const r = contract.chunk(parsed.value, kind, i, !parsed.hasBigInt);
-    out.push(...r.findings);
+    for (const f of r.findings) out.push(f);
     if (r.value) {
       chunks.push(r.value);
       chunkEvents.push(i);
     } else allValid = false;
-  });
+  }
   view.eventData = eventData;
   view.notJsonEvents = notJsonEvents;
   if (allValid) {
