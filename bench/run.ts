@@ -179,8 +179,9 @@ function table(rows: readonly MetricRow[], results: Partial<Record<Name, Result>
   const v = results.validation ?? {};
   const vt = v['throughputMBps'] as { baseline: number; tgc: number } | undefined;
   if (vt) details.push(`validation: JSON.parse ${vt.baseline} MB/s, tgc ${vt.tgc} MB/s over ${round(((v['bytes'] as number) ?? 0) / 2 ** 20)} MiB (CPU-time ratio ${fmt(v['cpuRatio'])}; against JSON.parse of each line alone, streams left strings: ${fmt(v['lineOnlyRatio'])})`);
-  const kinds = v['kinds'] as Record<string, { ratio: number; cpuRatio: number; lineOnlyRatio: number; lines: number }> | undefined;
-  if (kinds) details.push(`validation per kind (ratio, CPU ratio, line-only ratio): ${Object.entries(kinds).map(([k, x]) => `${k} ${x.ratio} / ${x.cpuRatio} / ${x.lineOnlyRatio} (${x.lines} exchanges)`).join('; ')}`);
+  const kinds = v['kinds'] as Record<string, { ratio: number; cpuRatio: number; lineOnlyRatio: number; floorRatio: number; rulesShare: number; lines: number }> | undefined;
+  if (vt) details.push(`validation floor (tgc's parse and decoder, no rule's own work: bench/validation-floor.ts) over all the recordings: ${fmt(v['floorRatio'])} × JSON.parse; the rules' own work ${fmt(v['rulesShare'])}`);
+  if (kinds) details.push(`validation per kind (ratio, CPU ratio, line-only ratio; floor, rules' share): ${Object.entries(kinds).map(([k, x]) => `${k} ${x.ratio} / ${x.cpuRatio} / ${x.lineOnlyRatio}; ${fmt(x.floorRatio)}, ${fmt(x.rulesShare)} (${x.lines} exchanges)`).join('; ')}`);
   const s = results.stream ?? {};
   const se = s['eventsPerSecond'] as { baseline: number; tgc: number } | undefined;
   if (se) details.push(`stream: eventsource-parser + JSON.parse ${se.baseline} events/s, tgc ${se.tgc} events/s`);

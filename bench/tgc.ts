@@ -20,3 +20,7 @@ export { runConformance } from '../dist/engine/run.js';
 export { parseRunOptions, type RawRunOptions } from '../dist/cli/run-command.js';
 export { planCases } from '../dist/engine/cases.js';
 export { TGI_DEFAULT_LIMITS } from '../dist/engine/options.js';
+// The decoders themselves, for the validation floor (bench/validation-floor.ts).
+export { decodeExchange } from '../dist/engine/decode-exchange.js';
+export { decodeOpenAIExchange } from '../dist/engine/openai/decode.js';
+export type { OpenAIContract } from '../dist/contract/openai/types.js';

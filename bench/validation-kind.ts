@@ -1,8 +1,11 @@
 /**
  * One kind of `npm run bench`'s validation, in a tight loop, for profiling (not a benchmark of its
  * own: bench/validation.ts is the measure). Replicates the kind's lines to BENCH_VALIDATION_KIND_MB
- * (default 10), warms both sides, prints three baseline/tgc pairs, then (PROFILE_PASSES=N) runs
- * tgc alone N more times, so that a `--cpu-prof` profile is mostly tgc's steady state.
+ * (default 10), warms both sides, prints REPS (default 3) baseline/tgc pairs and the ratio of their
+ * medians, then (PROFILE_PASSES=N) runs tgc alone N more times, so that a `--cpu-prof` profile is
+ * mostly tgc's steady state. SIDE=floor puts the floor (bench/validation-floor.ts) in tgc's place;
+ * never both in one process: the floor's second contract would make the decoders' call sites
+ * polymorphic and slow tgc's side.
  *
  *   node --expose-gc --import tsx bench/validation-kind.ts openaiJson
  *   PROFILE_PASSES=10 node --cpu-prof --cpu-prof-dir=reports/profiles --import tsx bench/validation-kind.ts nativeJson
@@ -12,7 +15,8 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { envInt, MiB } from './lib.js';
+import { envInt, median, MiB } from './lib.js';
+import { floorPass } from './validation-floor.js';
 import { apis } from './tgc.js';
 import { baseline, fixturesDir, kindLines, tgcPass, type Judges, type ValidationKind } from './validation.js';
 
@@ -27,17 +31,29 @@ const unit = Buffer.from(`${chosen.join('\n')}\n`, 'utf8');
 const copies = Math.ceil((envInt('BENCH_VALIDATION_KIND_MB', 10) * MiB) / unit.length);
 const bytes = Buffer.concat(Array.from({ length: copies }, () => unit));
 console.log(`${kind}: ${chosen.length} lines, ${unit.length} bytes, ${copies} copies`);
+const floorSide = process.env['SIDE'] === 'floor';
+const label = floorSide ? 'floor' : 'tgc';
+const side = (): void => {
+  if (floorSide) floorPass(bytes);
+  else tgcPass(bytes, contract);
+};
 for (let i = 0; i < 2; i++) {
-  tgcPass(bytes, contract);
+  side();
   baseline(bytes);
 }
-for (let i = 0; i < 3; i++) {
+const reps = envInt('REPS', 3);
+const base: number[] = [];
+const sided: number[] = [];
+for (let i = 0; i < reps; i++) {
   let t = performance.now();
   baseline(bytes);
   const b = performance.now() - t;
   t = performance.now();
-  tgcPass(bytes, contract);
+  side();
   const g = performance.now() - t;
-  console.log(`JSON.parse ${b.toFixed(0)} ms, tgc ${g.toFixed(0)} ms, ratio ${(g / b).toFixed(2)}`);
+  base.push(b);
+  sided.push(g);
+  console.log(`JSON.parse ${b.toFixed(0)} ms, ${label} ${g.toFixed(0)} ms, ratio ${(g / b).toFixed(2)}`);
 }
-for (let i = 0; i < envInt('PROFILE_PASSES', 0); i++) tgcPass(bytes, contract);
+console.log(`${label}: medians of ${reps}: ratio ${(median(sided) / median(base)).toFixed(3)}`);
+for (let i = 0; i < envInt('PROFILE_PASSES', 0); i++) side();

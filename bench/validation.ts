@@ -25,11 +25,17 @@
  * round runs both sides over all the bytes, interleaved in slices (the side that goes first
  * alternating); a round starts after a forced GC; a round's time is the sum of its slices; the
  * ratio is of the medians over rounds.
+ *
+ * Beside each ratio, the floor (bench/validation-floor.ts): tgc's parse and decoders with every
+ * validator accepting and no check, measured the same way against its own baseline in a process
+ * of its own (sharing this one's decoders with a second contract would make their call sites
+ * polymorphic and slow tgc's side: a kind's ratio rose by up to 0.3 when the two ran here). What
+ * a kind costs above its floor is the rules' own work (`rulesShare`).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { apiForExchange, apis, applyChecks, parseExchangeLine, type ApiDefinition, type Decoder } from './tgc.js';
-import { envInt, forceGc, log, median, MiB, ROOT, round, measure, type Metric, type Sample } from './lib.js';
+import { envInt, forceGc, log, median, MiB, ROOT, round, measure, runProcess, type Metric, type Sample } from './lib.js';
 
 /** Issue 17 item 1: at most 1.3× JSON.parse, for each kind. */
 export const VALIDATION_TARGET = 1.3;
@@ -49,6 +55,13 @@ export interface PairResult {
   cpuRatio: number;
   /** tgc ÷ JSON.parse of each line alone (the stream left a string): the figure before issue 17. */
   lineOnlyRatio: number;
+  /**
+   * The floor ÷ JSON.parse (bench/validation-floor.ts, its own process): tgc's parse and decoder
+   * with every validator accepting and no check. Not a goal; absent when the floor failed.
+   */
+  floorRatio?: number;
+  /** `ratio` − `floorRatio`: the rules' own work (schemas, request rules, checks), in units of the baseline. */
+  rulesShare?: number;
   bytes: number;
   exchanges: number;
   copies: number;
@@ -94,7 +107,7 @@ export async function benchValidation(): Promise<ValidationResult> {
     log(`validation: skipped: ${reason}`);
     return { ratio: null, skipped: reason, metrics: skippedMetrics() };
   }
-  const lines = files.flatMap((f) => readFileSync(path.join(dir, f), 'utf8').split('\n').filter((l) => l.trim() !== ''));
+  const lines = recordedLines(dir, files);
   const rounds = envInt('BENCH_ROUNDS', 3);
   const allMB = envInt('BENCH_VALIDATION_MB', 100);
   const kindMB = envInt('BENCH_VALIDATION_KIND_MB', 20);
@@ -106,14 +119,26 @@ export async function benchValidation(): Promise<ValidationResult> {
   const only = process.env['BENCH_VALIDATION_KINDS']?.split(',').map((k) => k.trim()).filter(Boolean);
   const wanted = (k: string): boolean => only === undefined || only.length === 0 || only.includes(k);
   log(`validation: ${files.join(', ')}: ${lines.length} exchanges; all at ${allMB} MiB, each kind at ${kindMB} MiB, ${rounds} alternated rounds`);
-  const all = wanted('all') ? measurePair('all', lines, allMB, rounds, contract) : undefined;
+  const tgc: Side = (bytes) => tgcPass(bytes, contract);
+  const all = wanted('all') ? measurePair('all', lines, allMB, rounds, tgc) : undefined;
   const byKind = kindLines(lines);
   const kinds: Partial<Record<ValidationKind, PairResult & { lines: number }>> = {};
   for (const kind of Object.keys(VALIDATION_KINDS) as ValidationKind[]) {
     const ls = byKind[kind];
     if (ls.length === 0 || !wanted(kind)) continue;
-    kinds[kind] = { lines: ls.length, ...measurePair(kind, ls, kindMB, rounds, contract) };
+    kinds[kind] = { lines: ls.length, ...measurePair(kind, ls, kindMB, rounds, tgc) };
   }
+
+  // The floors, in a process of their own, on the same bytes and rounds.
+  const floors = await measureFloors({ kinds: [...(all ? ['all'] : []), ...Object.keys(kinds)], allMB, kindMB, rounds });
+  const withFloor = (name: string, r: PairResult): void => {
+    const f = floors[name];
+    if (f === undefined) return;
+    r.floorRatio = f;
+    r.rulesShare = round(r.ratio - f);
+  };
+  if (all) withFloor('all', all);
+  for (const [k, r] of Object.entries(kinds)) withFloor(k, r);
 
   // A kind left out by BENCH_VALIDATION_KINDS has no metric; one without recordings has a null one (short).
   const metrics: Metric[] = [
@@ -133,6 +158,35 @@ export async function benchValidation(): Promise<ValidationResult> {
       'each side from the same Buffer, in interleaved slices: UTF-8 decode + split on "\\n" (both); baseline: JSON.parse per line and per stream event (data: lines); ' +
       'tgc: parseExchangeLine + the decoder and checks of the API the route names (as tgc validate exchanges), per line (contracts compiled before timing)',
   };
+}
+
+/** The non-empty lines of the recordings `files` in `dir`. */
+export function recordedLines(dir: string, files: readonly string[]): string[] {
+  return files.flatMap((f) => readFileSync(path.join(dir, f), 'utf8').split('\n').filter((l) => l.trim() !== ''));
+}
+
+export interface FloorArgs {
+  /** `all` and the kinds, as measured by this process. */
+  kinds: string[];
+  allMB: number;
+  kindMB: number;
+  rounds: number;
+}
+
+/**
+ * Runs bench/validation-floor-child.ts: each floor ratio by name (`all`, a kind), or none when it
+ * failed (logged: the ratios stand without their floors).
+ */
+async function measureFloors(args: FloorArgs): Promise<Record<string, number>> {
+  if (args.kinds.length === 0) return {};
+  const r = await runProcess(['--expose-gc', '--import', 'tsx', path.join(ROOT, 'bench', 'validation-floor-child.ts'), JSON.stringify(args)]);
+  for (const l of r.stderr.split('\n')) if (l.trim() !== '') process.stderr.write(`${l}\n`);
+  try {
+    return JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '') as Record<string, number>;
+  } catch {
+    log(`validation: the floor's process exited with ${String(r.code)} without its figures: the ratios stand without their floors`);
+    return {};
+  }
 }
 
 /** The recorded lines sorted by kind, with the derived native JSON responses and 256-event streams. */
@@ -186,8 +240,11 @@ function streamLine(tokens: readonly { id: number; text: string; logprob: number
   });
 }
 
-/** Both sides over `lines` replicated to `targetMB`, `rounds` alternated rounds. */
-function measurePair(name: string, lines: readonly string[], targetMB: number, rounds: number, contract: Judges): PairResult {
+/** What one side does with a slice of the bytes: tgc's pass, or the floor's (findings 0). */
+export type Side = (bytes: Buffer) => { findings: number; violations: number; exchanges: number };
+
+/** Both sides over `lines` replicated to `targetMB`, `rounds` alternated rounds: the baseline and `side`. */
+export function measurePair(name: string, lines: readonly string[], targetMB: number, rounds: number, side: Side, sideLabel = 'tgc'): PairResult {
   const unit = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
   const copies = Math.ceil((targetMB * MiB) / unit.length);
   const bytes = Buffer.concat(Array.from({ length: copies }, () => unit));
@@ -195,7 +252,7 @@ function measurePair(name: string, lines: readonly string[], targetMB: number, r
   // Warm-up on a slice, so that both sides run optimised code from the first timed round.
   const warm = Buffer.concat(Array.from({ length: Math.max(1, Math.min(copies, Math.ceil((2 * MiB) / unit.length))) }, () => unit));
   baseline(warm);
-  tgcPass(warm, contract);
+  side(warm);
 
   // Each round covers all the bytes on both sides, in slices: each slice is timed on one side then
   // the other (the first side alternating), so that the machine's load, which changes over
@@ -223,7 +280,7 @@ function measurePair(name: string, lines: readonly string[], targetMB: number, r
         add(b, x.sample);
       };
       const runTgc = (): void => {
-        const x = measure(() => tgcPass(slice, contract));
+        const x = measure(() => side(slice));
         total.findings += x.value.findings;
         total.violations += x.value.violations;
         total.exchanges += x.value.exchanges;
@@ -243,9 +300,9 @@ function measurePair(name: string, lines: readonly string[], targetMB: number, r
     tgc.push(t);
     roundRatios.push(round(t.wallMs / b.wallMs));
     lineOnly.push(lineMs);
-    log(`validation ${name}: round ${r + 1}/${rounds}: JSON.parse ${b.wallMs.toFixed(0)} ms, tgc ${t.wallMs.toFixed(0)} ms, ratio ${(t.wallMs / b.wallMs).toFixed(2)} (CPU ${(t.cpuMs / b.cpuMs).toFixed(2)})`);
+    log(`validation ${name}: round ${r + 1}/${rounds}: JSON.parse ${b.wallMs.toFixed(0)} ms, ${sideLabel} ${t.wallMs.toFixed(0)} ms, ratio ${(t.wallMs / b.wallMs).toFixed(2)} (CPU ${(t.cpuMs / b.cpuMs).toFixed(2)})`);
   }
-  if (findings.exchanges !== count) throw new Error(`validation ${name}: tgc saw ${findings.exchanges} exchanges, the baseline ${count} lines`);
+  if (findings.exchanges !== count) throw new Error(`validation ${name}: ${sideLabel} saw ${findings.exchanges} exchanges, the baseline ${count} lines`);
 
   const baseWall = median(base.map((s) => s.wallMs));
   const tgcWall = median(tgc.map((s) => s.wallMs));
