@@ -177,7 +177,9 @@ function run<T>(
   const strictOk = strictFailed && approx === input ? false : schema.strict(approx);
   // Without violations wanted, a strict error that `lenient` must repeat settles it: no second run.
   if (!strictOk && !violations && lenientMustFail(schema.strict.errors)) return { findings };
-  if (!strictOk && !schema.lenient(approx)) {
+  // A body whose only departures from `strict` are unknown keys outside any alternative is one
+  // `lenient` accepts: no second run (lenientMustPass says why).
+  if (!strictOk && !lenientMustPass(schema.strict.errors) && !schema.lenient(approx)) {
     // `violations: false`: the caller keeps only warnings, and an invalid body has none but those above.
     if (violations) findings.push(...ajvErrorsToFindings(schema.lenient.errors, check, 'violation', what, prefix));
     return { findings };
@@ -281,6 +283,27 @@ function lenientMustFail(errors: readonly ErrorObject[] | null | undefined): boo
     if (!OPEN_DEPENDENT.has(e.keyword) && !UNDER_ALTERNATIVE.test(e.schemaPath)) return true;
   }
   return false;
+}
+
+/**
+ * True when `strict`'s errors show that `lenient` accepts the value: every error is an unknown key
+ * (`additionalProperties`, the only keyword `strict` adds: schemas.ts closeObjects) on a path
+ * through no alternative. ajv (allErrors) evaluates every other keyword outside an alternative on
+ * the same data in both, and they passed; an alternative that failed would have left its own
+ * error (`oneOf`, `anyOf`, …), so each passed in `strict` with some branch, which passes in
+ * `lenient` too (a branch with its objects opened accepts more), and no second branch can match
+ * there because every oneOf of the specs is told apart by `type` or an enum (the same ground as
+ * a `strict` pass standing for a `lenient` one, in run). No schema of the specs uses `not`,
+ * `unevaluated*` or `if`, whose outcome opening an object could turn. The differential test
+ * (unknown-keys.test.ts) holds it against `lenient` itself on recorded and mutated bodies.
+ * @internal exported for that test
+ */
+export function lenientMustPass(errors: readonly ErrorObject[] | null | undefined): boolean {
+  if (!errors || errors.length === 0) return false;
+  for (const e of errors) {
+    if (e.keyword !== 'additionalProperties' || UNDER_ALTERNATIVE.test(e.schemaPath)) return false;
+  }
+  return true;
 }
 
 // Each list of paths as its split segments, found by the list's identity: the contracts pass a
