@@ -7,6 +7,16 @@
  *   node --import tsx bench/profile.ts reports/profiles/*.cpuprofile [--top 25] [--match dist/checks/]
  *
  * `--match TEXT` adds the inclusive time of every file whose path contains TEXT (e.g. each check).
+ *
+ * `--shares`: for a profile of bench/validation-kind.ts (which runs the baseline and tgc the same
+ * number of times), tgc's time by stage in units of the baseline's: the loop, UTF-8 decoding and
+ * split (both sides pay them), the exact parse of the line, SSE framing and the events' parse, the
+ * rest of the decoder, the schemas and request rules (dist/contract/), the checks (applyChecks);
+ * GC apart, as the profile does not say whose it is. How README's "Where the time goes" splits
+ * the rules' own work.
+ *
+ *   REPS=12 node --expose-gc --cpu-prof --cpu-prof-dir=reports/profiles --import tsx bench/validation-kind.ts openaiJson
+ *   node --import tsx bench/profile.ts reports/profiles/CPU.*.cpuprofile --shares
  */
 import { readFileSync } from 'node:fs';
 import { ROOT } from './lib.js';
@@ -91,19 +101,61 @@ function summarise(file: string, top: number, match: string | undefined): string
   return `${parts.join('\n')}\n`;
 }
 
+/** The stage of a sample of tgc's side, from the frames of its stack (innermost first). */
+function stageOf(frames: readonly ProfileNode['callFrame'][]): string {
+  const has = (test: (f: ProfileNode['callFrame']) => boolean): boolean => frames.some(test);
+  if (has((f) => f.functionName === 'parseExchangeLine')) return 'exact parse of the line';
+  if (has((f) => f.functionName === 'applyChecks')) return 'checks';
+  if (has((f) => f.url.includes('/dist/contract/'))) return 'schemas, request rules, error bodies';
+  if (has((f) => f.url.includes('/dist/sse/') || f.functionName.startsWith('parseJson'))) return "SSE framing, the events' parse";
+  if (has((f) => f.url.includes('/dist/engine/'))) return 'rest of the decoder';
+  return 'loop, UTF-8, split';
+}
+
+function shares(file: string): string {
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const us = new Map<string, number>();
+  const add = (k: string, v: number): void => void us.set(k, (us.get(k) ?? 0) + v);
+  profile.samples.forEach((id, i) => {
+    const v = profile.timeDeltas[i] ?? 0;
+    const frames: ProfileNode['callFrame'][] = [];
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      const n = byId.get(cur);
+      if (n) frames.push(n.callFrame);
+    }
+    if (frames[0]?.functionName === '(garbage collector)') return add('GC (both sides)', v);
+    if (frames.some((f) => f.functionName === 'baseline')) return add('baseline', v);
+    if (frames.some((f) => f.functionName === 'tgcPass')) {
+      add('tgc', v);
+      add(`tgc: ${stageOf(frames)}`, v);
+    }
+  });
+  const base = us.get('baseline') ?? 0;
+  if (base === 0) return `# ${file}: no sample of bench/validation.ts baseline(): not a profile of bench/validation-kind.ts\n`;
+  const stages = ['loop, UTF-8, split', 'exact parse of the line', "SSE framing, the events' parse", 'rest of the decoder', 'schemas, request rules, error bodies', 'checks'];
+  const order = ['baseline', 'tgc', ...stages.map((st) => `tgc: ${st}`), 'GC (both sides)'];
+  const rows = order.filter((k) => us.has(k)).map((k) => `| ${k} | ${((us.get(k) ?? 0) / 1000).toFixed(0)} | ${((us.get(k) ?? 0) / base).toFixed(2)} |`);
+  return [`# ${file}: tgc by stage, in units of the baseline`, '| stage | ms | × baseline |', '|---|---|---|', ...rows, ''].join('\n');
+}
+
 const args = process.argv.slice(2);
 let top = 25;
 let match: string | undefined;
+let byStage = false;
 const files: string[] = [];
 for (let i = 0; i < args.length; i++) {
   const a = args[i] ?? '';
   if (a === '--top') top = Number(args[++i]);
   else if (a === '--match') match = args[++i];
+  else if (a === '--shares') byStage = true;
   else files.push(a);
 }
 if (files.length === 0) {
-  process.stderr.write('usage: node --import tsx bench/profile.ts FILE.cpuprofile… [--top N] [--match TEXT]\n');
+  process.stderr.write('usage: node --import tsx bench/profile.ts FILE.cpuprofile… [--top N] [--match TEXT] [--shares]\n');
   process.exitCode = 2;
 } else {
-  for (const f of files) process.stdout.write(summarise(f, top, match));
+  for (const f of files) process.stdout.write(byStage ? shares(f) : summarise(f, top, match));
 }
