@@ -41,8 +41,13 @@ export interface YoungGenerationHooks {
   setGrowthFactor(factor: number): void;
 }
 
+/** The young generation's size now (its new space), in bytes. */
+export function youngGenerationBytes(): number {
+  return v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;
+}
+
 const v8Hooks: YoungGenerationHooks = {
-  size: () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0,
+  size: youngGenerationBytes,
   setGrowthFactor: (factor) => v8.setFlagsFromString(`--semi-space-growth-factor=${factor}`),
 };
 

@@ -38,13 +38,7 @@ const SENTINEL = markPrefix();
 /** Parses JSON text exactly. Never throws. */
 export function parseJson(text: string): ParseJsonResult {
   const run = longRunStart(text, 0);
-  if (run < 0) {
-    try {
-      return { ok: true, value: JSON.parse(text) as ExactJson, hasBigInt: false };
-    } catch (e) {
-      return parseFailure(e);
-    }
-  }
+  if (run < 0) return parseJsonWithoutLongRuns(text);
   return parseLocatingLiterals(text, run) ?? parseJsonByMarking(text);
 }
 

@@ -3,11 +3,9 @@
  * prints the young generation's largest size seen, in bytes. `cap` as argv[2]: with it, the CLI's
  * cap is on; without, V8's defaults. Test code only (heap.e2e.test.ts).
  */
-import v8 from 'node:v8';
-import { capYoungGeneration, YOUNG_GENERATION_CAP_BYTES } from '../heap.js';
+import { capYoungGeneration, YOUNG_GENERATION_CAP_BYTES, youngGenerationBytes as youngSize } from '../heap.js';
 
 if (process.argv[2] === 'cap') capYoungGeneration();
-const youngSize = (): number => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;
 let max = youngSize();
 // A ring of 32 MiB of 64 KiB strings, each replaced after 511 others: bodies held while read in chunks.
 const ring: string[] = new Array<string>(512);
