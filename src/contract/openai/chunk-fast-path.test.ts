@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ExactJson } from '../../core/json.js';
 import { validateWith } from '../contract.js';
-import { mutate, mutationOf, recordedBodies } from './__fixtures__/bodies.js';
+import { asIsOrMutated, mutationOf, recordedBodies } from './__fixtures__/bodies.js';
 import { loadOpenAIContract } from './contract.js';
 import { loadOpenAISchemas } from './schemas.js';
 import { OPENAI_CHECK } from './types.js';
@@ -31,10 +31,7 @@ const value = fc.oneof(
   fc.jsonValue({ maxDepth: 2 }),
 );
 const mutation = mutationOf(value, ['delta', 'content', 'text', 'index', 'extra', 'usage', 'role', 'finish_reason']);
-const chunkBody = fc.oneof(
-  fc.nat({ max: bases.length - 1 }).map((i) => structuredClone(bases[i])),
-  fc.tuple(fc.nat({ max: bases.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 3 })).map(([i, ms]) => mutate(bases[i], ms)),
-);
+const chunkBody = asIsOrMutated(bases, mutation);
 
 describe('contract.chunk', () => {
   for (const kind of ['chat', 'completions'] as const) {

@@ -58,6 +58,14 @@ export function mutationOf(values: fc.Arbitrary<unknown>, keys: readonly string[
   return fc.record({ op: fc.constantFrom('set' as const, 'delete' as const, 'add' as const), at: fc.nat(), value: values, key: fc.constantFrom(...keys) });
 }
 
+/** One of `bases` as it is (a copy), or with one to `maxMutations` of `mutation` applied. */
+export function asIsOrMutated(bases: readonly unknown[], mutation: fc.Arbitrary<Mutation>, maxMutations = 3): fc.Arbitrary<unknown> {
+  return fc.oneof(
+    fc.nat({ max: bases.length - 1 }).map((i) => structuredClone(bases[i])),
+    fc.tuple(fc.nat({ max: bases.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: maxMutations })).map(([i, ms]) => mutate(bases[i], ms)),
+  );
+}
+
 /** `base` with the mutations applied (each at one of its paths, by index), on a copy. */
 export function mutate(base: unknown, mutations: readonly Mutation[]): unknown {
   let body = structuredClone(base);
