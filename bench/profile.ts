@@ -40,11 +40,17 @@ function shortUrl(url: string): string {
   return local.startsWith(ROOT) ? local.slice(ROOT.length + 1) : local;
 }
 
-function summarise(file: string, top: number, match: string | undefined): string {
+/** A profile with its nodes by id and each node's parent. */
+function loadProfile(file: string): { profile: CpuProfile; byId: Map<number, ProfileNode>; parent: Map<number, number> } {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  return { profile, byId, parent };
+}
+
+function summarise(file: string, top: number, match: string | undefined): string {
+  const { profile, byId, parent } = loadProfile(file);
   const selfUs = new Map<number, number>();
   profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
   let total = 0;
@@ -113,10 +119,7 @@ function stageOf(frames: readonly ProfileNode['callFrame'][]): string {
 }
 
 function shares(file: string): string {
-  const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const parent = new Map<number, number>();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const { profile, byId, parent } = loadProfile(file);
   const us = new Map<string, number>();
   const add = (k: string, v: number): void => void us.set(k, (us.get(k) ?? 0) + v);
   profile.samples.forEach((id, i) => {

@@ -8,17 +8,16 @@
  */
 import { readdirSync } from 'node:fs';
 import { floorPass } from './validation-floor.js';
-import { fixturesDir, kindLines, measurePair, recordedLines, type FloorArgs, type Side, type ValidationKind } from './validation.js';
+import { fixturesDir, kindLines, measurePair, recordedLines, type FloorArgs, type ValidationKind } from './validation.js';
 
 const args = JSON.parse(process.argv[2] ?? '{}') as FloorArgs;
 const dir = fixturesDir();
 const lines = recordedLines(dir, readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort());
 const byKind = kindLines(lines);
-const floor: Side = (bytes) => ({ findings: 0, violations: 0, exchanges: floorPass(bytes) });
 const out: Record<string, number> = {};
 for (const kind of args.kinds) {
   const ls = kind === 'all' ? lines : byKind[kind as ValidationKind];
   if (ls === undefined || ls.length === 0) continue;
-  out[kind] = measurePair(`${kind} floor`, ls, kind === 'all' ? args.allMB : args.kindMB, args.rounds, floor, 'floor').ratio;
+  out[kind] = measurePair(`${kind} floor`, ls, kind === 'all' ? args.allMB : args.kindMB, args.rounds, floorPass, 'floor').ratio;
 }
 process.stdout.write(`${JSON.stringify(out)}\n`);

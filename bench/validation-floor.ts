@@ -10,8 +10,9 @@
  * measured in every run rather than read once from a profile. Not a goal: it is what no
  * validator of the same rules can go below with tgc's parse.
  */
-import type { Contract, OpenAIContract, RecordedExchange } from './tgc.js';
-import { apiForExchange, decodeExchange, decodeOpenAIExchange, parseExchangeLine } from './tgc.js';
+import type { Contract, OpenAIContract } from './tgc.js';
+import { apis, decodeExchange, decodeOpenAIExchange } from './tgc.js';
+import { tgcPass, type Judge, type Judges } from './validation.js';
 
 /** Every body valid, as given (bigints and all: no check reads them here). */
 const acceptingContract: Contract = {
@@ -35,21 +36,17 @@ const acceptingOpenAIContract: OpenAIContract = {
   isErrorEvent: (data) => data !== null && typeof data === 'object' && !Array.isArray(data) && 'error' in data,
 };
 
-function decodeFloor(raw: RecordedExchange): unknown {
-  const api = apiForExchange(raw);
-  if (!api) throw new Error(`validation floor: no API judges the route ${raw.route}`);
-  return api.name === 'openai' ? decodeOpenAIExchange(raw, acceptingOpenAIContract, {}) : decodeExchange(raw, acceptingContract, {});
-}
+/** Each API's decoder with the accepting contract of its kind. */
+const floorJudges: Judges = new Map(
+  apis.map((api) => [
+    api,
+    (api.name === 'openai'
+      ? (raw) => decodeOpenAIExchange(raw, acceptingOpenAIContract, {})
+      : (raw) => decodeExchange(raw, acceptingContract, {})) as Judge,
+  ]),
+);
 
-/** The floor over `bytes` (the same UTF-8 decode and split as both other sides); returns the number of exchanges. */
-export function floorPass(bytes: Buffer): number {
-  const lines = bytes.toString('utf8').split('\n');
-  let exchanges = 0;
-  for (const line of lines) {
-    if (line === '') continue;
-    const parsed = parseExchangeLine(line);
-    if (!parsed.ok) throw new Error(`validation floor: a recorded line does not parse: ${parsed.error}`);
-    if (decodeFloor(parsed.exchange) !== undefined) exchanges++;
-  }
-  return exchanges;
+/** The floor over `bytes`: tgc's pass (the same UTF-8 decode, split and parse) stopped after decoding. */
+export function floorPass(bytes: Buffer): { findings: number; violations: number; exchanges: number } {
+  return tgcPass(bytes, floorJudges, false);
 }

@@ -13,17 +13,16 @@
  *
  * Kinds: all, nativeJson, tgiArray, nativeStream, openaiChatStream, openaiJson.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readdirSync } from 'node:fs';
 import { envInt, median, MiB } from './lib.js';
 import { floorPass } from './validation-floor.js';
 import { apis } from './tgc.js';
-import { baseline, fixturesDir, kindLines, tgcPass, type Judges, type ValidationKind } from './validation.js';
+import { baseline, fixturesDir, kindLines, recordedLines, tgcPass, type Judges, type ValidationKind } from './validation.js';
 
 const kind = process.argv[2] ?? 'openaiJson';
 const dir = fixturesDir();
 const files = readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort();
-const lines = files.flatMap((f) => readFileSync(path.join(dir, f), 'utf8').split('\n').filter((l) => l.trim() !== ''));
+const lines = recordedLines(dir, files);
 const contract: Judges = new Map(await Promise.all(apis.map(async (a) => [a, await a.decoder()] as const)));
 const chosen = kind === 'all' ? lines : kindLines(lines)[kind as ValidationKind];
 if (chosen === undefined || chosen.length === 0) throw new Error(`no lines of kind ${kind}`);
